@@ -1,0 +1,1 @@
+//! Special tariff treatment programs (placeholder: being written).
