@@ -1,2 +1,120 @@
-//! x
-fn main() {}
+//! `tariff`: US import duties and the Harmonized Tariff Schedule over time, offline and cited.
+//!
+//! This binary is glue: it parses the command line (clap), loads the embedded dataset
+//! (`tariff-schedule`), and prints answers as a human table or as stable JSON (`--json`).
+//! `tariff data build` runs the importer (`tariff-import`) that makes the dataset.
+//!
+//! Exit status: 0 on success, 1 when the query has no answer (unknown code, date outside the
+//! dataset) or an input is invalid, 2 on a command-line usage error (clap).
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "tariff", version, about = "US import duties and the HTS over time, offline and cited")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build or describe the embedded dataset.
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Show an HTS line as in force on a date, or its history.
+    Hts {
+        /// HTS number, 4 to 10 digits, dotted or not (`8703.23.01`, `8703230190`).
+        code: String,
+        /// Date (YYYY-MM-DD); default: the last date the dataset covers (said in the output).
+        #[arg(long)]
+        date: Option<String>,
+        /// List every change to the line across revisions instead.
+        #[arg(long)]
+        history: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ranked keyword search over HTS descriptions (ancestors' text included).
+    Search {
+        /// Words to look for.
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Date (YYYY-MM-DD); default: the last date the dataset covers.
+        #[arg(long)]
+        date: Option<String>,
+        /// Number of results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the HTS revisions with their effective dates and policy events.
+    Revisions {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Build the dataset from the public sources.
+    Build {
+        /// The sources folder (the project's `../shared/sources`).
+        #[arg(long)]
+        sources: PathBuf,
+        /// Where to write the dataset; the provenance JSON is written beside it.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the embedded dataset's provenance and figures.
+    Info {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Data(DataCommand::Build { sources, out }) => cmd::data::build(&sources, &out),
+        Command::Data(DataCommand::Info { json }) => cmd::data::info(json),
+        Command::Hts {
+            code,
+            date,
+            history,
+            json,
+        } => cmd::hts::run(&code, date.as_deref(), history, json),
+        Command::Search {
+            words,
+            date,
+            limit,
+            json,
+        } => cmd::search::run(&words.join(" "), date.as_deref(), limit, json),
+        Command::Revisions { json } => cmd::revisions::run(json),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                // `tariff ... | head`: the reader went away; that is not a failure.
+                return std::process::ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
