@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "tariff", version, about = "US import duties and the HTS over time, offline and cited")]
+#[command(
+    name = "tariff",
+    version,
+    about = "US import duties and the HTS over time, offline and cited"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,6 +53,12 @@ enum Command {
         /// Number of results.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the special tariff treatment programs (SPI codes), their countries and dates.
+    Programs {
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -98,6 +108,7 @@ fn main() -> std::process::ExitCode {
             json,
         } => cmd::search::run(&words.join(" "), date.as_deref(), limit, json),
         Command::Revisions { json } => cmd::revisions::run(json),
+        Command::Programs { json } => cmd::programs::run(json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -116,5 +127,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }

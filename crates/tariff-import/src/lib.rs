@@ -31,8 +31,8 @@ use tariff_hts::HtsCode;
 use tariff_hts::rate::RateCell;
 use tariff_schedule::codec::FORMAT_VERSION;
 use tariff_schedule::model::{
-    DatasetFile, ExcludedRevision, Footnote, InputFile, Line, LineKey, LineVersion, OPEN, Provenance, RateEntry,
-    Revision, RevisionIdx,
+    DatasetFile, ExcludedRevision, Footnote, InputFile, Line, LineKey, LineVersion, OPEN,
+    Provenance, RateEntry, Revision, RevisionIdx,
 };
 
 /// The build configuration, compiled in from `dataset.yaml`.
@@ -175,7 +175,10 @@ fn fmt_err(path: &Path, message: impl Into<String>) -> ImportError {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `basic` → `2025_basic`, `rev_7` → `2025_rev_7`, `2026_rev_3` unchanged.
@@ -200,7 +203,10 @@ fn revision_name(id: &str) -> String {
 fn revision_order(id: &str) -> (u32, u32) {
     let (year, rest) = id.split_once('_').unwrap_or((id, ""));
     let year = year.parse().unwrap_or(0);
-    let n = rest.strip_prefix("rev_").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let n = rest
+        .strip_prefix("rev_")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     (year, n)
 }
 
@@ -213,7 +219,10 @@ struct DateRow {
 
 fn read_revision_dates(path: &Path, bytes: &[u8]) -> Result<Vec<DateRow>, ImportError> {
     let mut rdr = csv::Reader::from_reader(bytes);
-    let headers = rdr.headers().map_err(|e| fmt_err(path, e.to_string()))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| fmt_err(path, e.to_string()))?
+        .clone();
     let col = |name: &str| {
         headers
             .iter()
@@ -231,14 +240,19 @@ fn read_revision_dates(path: &Path, bytes: &[u8]) -> Result<Vec<DateRow>, Import
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| fmt_err(path, format!("row {}: {e}", i + 2)))?;
         let get = |c: usize| rec.get(c).unwrap_or("");
-        let effective: Date = get(c_eff)
-            .parse()
-            .map_err(|e| fmt_err(path, format!("row {}: effective_date {:?}: {e}", i + 2, get(c_eff))))?;
+        let effective: Date = get(c_eff).parse().map_err(|e| {
+            fmt_err(
+                path,
+                format!("row {}: effective_date {:?}: {e}", i + 2, get(c_eff)),
+            )
+        })?;
         let policy = match na(get(c_pol)) {
-            Some(p) => Some(
-                p.parse::<Date>()
-                    .map_err(|e| fmt_err(path, format!("row {}: policy_effective_date {p:?}: {e}", i + 2)))?,
-            ),
+            Some(p) => Some(p.parse::<Date>().map_err(|e| {
+                fmt_err(
+                    path,
+                    format!("row {}: policy_effective_date {p:?}: {e}", i + 2),
+                )
+            })?),
             None => None,
         };
         out.push(DateRow {
@@ -259,7 +273,10 @@ fn references(text: &str) -> Vec<HtsCode> {
     while i < b.len() {
         if b[i].is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'.')) {
             let mut j = i;
-            while j < b.len() && (b[j].is_ascii_digit() || (b[j] == b'.' && j + 1 < b.len() && b[j + 1].is_ascii_digit())) {
+            while j < b.len()
+                && (b[j].is_ascii_digit()
+                    || (b[j] == b'.' && j + 1 < b.len() && b[j + 1].is_ascii_digit()))
+            {
                 j += 1;
             }
             let tok = &text[i..j];
@@ -268,7 +285,10 @@ fn references(text: &str) -> Vec<HtsCode> {
                 && groups[0].len() == 4
                 && groups[1..].iter().all(|g| g.len() == 2)
                 && groups.len() <= 4;
-            if shaped && let Ok(code) = HtsCode::parse(tok) && !out.contains(&code) {
+            if shaped
+                && let Ok(code) = HtsCode::parse(tok)
+                && !out.contains(&code)
+            {
                 out.push(code);
             }
             i = j;
@@ -294,7 +314,8 @@ fn read_export(path: &Path, gz: &[u8]) -> Result<(Vec<(LineKey, Fields)>, String
         .read_to_end(&mut json)
         .map_err(io_err(path))?;
     let content_hash = sha256_hex(&json);
-    let rows: Vec<RawRow> = serde_json::from_slice(&json).map_err(|e| fmt_err(path, e.to_string()))?;
+    let rows: Vec<RawRow> =
+        serde_json::from_slice(&json).map_err(|e| fmt_err(path, e.to_string()))?;
     // The first numbered row at or after each position: the anchor of header rows.
     let mut next_code: Vec<Option<String>> = vec![None; rows.len()];
     let mut upcoming: Option<String> = None;
@@ -311,13 +332,16 @@ fn read_export(path: &Path, gz: &[u8]) -> Result<(Vec<(LineKey, Fields)>, String
         let description = plain_text(r.description.as_deref().unwrap_or(""));
         let key = if r.htsno.trim().is_empty() {
             LineKey::Header {
-                anchor: next_code[i].clone().unwrap_or_else(|| "99999999999".to_string()),
+                anchor: next_code[i]
+                    .clone()
+                    .unwrap_or_else(|| "99999999999".to_string()),
                 indent,
                 description: description.trim().to_string(),
             }
         } else {
             LineKey::Code(
-                HtsCode::parse(&r.htsno).map_err(|e| fmt_err(path, format!("row {}: {e}", i + 1)))?,
+                HtsCode::parse(&r.htsno)
+                    .map_err(|e| fmt_err(path, format!("row {}: {e}", i + 1)))?,
             )
         };
         let footnotes = r
@@ -328,7 +352,11 @@ fn read_export(path: &Path, gz: &[u8]) -> Result<(Vec<(LineKey, Fields)>, String
                 let text = f.value.as_deref().unwrap_or("").trim().to_string();
                 Footnote {
                     columns: f.columns.clone(),
-                    marker: f.marker.as_ref().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()),
+                    marker: f
+                        .marker
+                        .as_ref()
+                        .map(|m| m.trim().to_string())
+                        .filter(|m| !m.is_empty()),
                     references: references(&text),
                     text,
                     kind: f.kind.clone().unwrap_or_default(),
@@ -357,7 +385,12 @@ fn read_export(path: &Path, gz: &[u8]) -> Result<(Vec<(LineKey, Fields)>, String
         if let Some(&prev) = seen.get(&key) {
             return Err(fmt_err(
                 path,
-                format!("rows {} and {} have the same identity {:?}", prev + 1, i + 1, key),
+                format!(
+                    "rows {} and {} have the same identity {:?}",
+                    prev + 1,
+                    i + 1,
+                    key
+                ),
             ));
         }
         seen.insert(key.clone(), i);
@@ -417,7 +450,8 @@ fn carry_forward(
     repairs: &[CarryForward],
 ) -> Result<(), ImportError> {
     for r in repairs.iter().filter(|r| r.revision == rev_id) {
-        let code = HtsCode::parse(&r.code).map_err(|e| ImportError::Config(format!("carry_forward {}: {e}", r.code)))?;
+        let code = HtsCode::parse(&r.code)
+            .map_err(|e| ImportError::Config(format!("carry_forward {}: {e}", r.code)))?;
         let key = LineKey::Code(code);
         if rows.iter().any(|(k, _)| *k == key) {
             return Err(ImportError::Config(format!(
@@ -425,9 +459,14 @@ fn carry_forward(
                 r.code
             )));
         }
-        let prev = previous.ok_or_else(|| ImportError::Config(format!("carry_forward into the first revision {rev_id}")))?;
+        let prev = previous.ok_or_else(|| {
+            ImportError::Config(format!("carry_forward into the first revision {rev_id}"))
+        })?;
         let Some(pos) = prev.iter().position(|(k, _)| *k == key) else {
-            return Err(ImportError::Config(format!("carry_forward: {} is not in the revision before {rev_id}", r.code)));
+            return Err(ImportError::Config(format!(
+                "carry_forward: {} is not in the revision before {rev_id}",
+                r.code
+            )));
         };
         // Insert before the row that followed it in the previous revision.
         let at = prev
@@ -445,7 +484,8 @@ type Open = BTreeMap<LineKey, (RevisionIdx, Fields)>;
 
 /// Builds the dataset from the sources folder.
 pub fn build(sources: &Path) -> Result<Built, ImportError> {
-    let config: Config = serde_yaml_ng::from_str(CONFIG_YAML).map_err(|e| ImportError::Config(e.to_string()))?;
+    let config: Config =
+        serde_yaml_ng::from_str(CONFIG_YAML).map_err(|e| ImportError::Config(e.to_string()))?;
     let mut inputs: Vec<InputFile> = Vec::new();
     let mut record_input = |rel: &str, bytes: &[u8]| {
         inputs.push(InputFile {
@@ -460,7 +500,11 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     let dates_bytes = std::fs::read(&dates_path).map_err(io_err(&dates_path))?;
     record_input(&config.revision_dates, &dates_bytes);
     let mut dates = read_revision_dates(&dates_path, &dates_bytes)?;
-    dates.sort_by(|a, b| a.effective.cmp(&b.effective).then(revision_order(&a.id).cmp(&revision_order(&b.id))));
+    dates.sort_by(|a, b| {
+        a.effective
+            .cmp(&b.effective)
+            .then(revision_order(&a.id).cmp(&revision_order(&b.id)))
+    });
 
     // The export files present.
     let hts_dir = sources.join(&config.hts_dir);
@@ -468,13 +512,19 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     for entry in std::fs::read_dir(&hts_dir).map_err(io_err(&hts_dir))? {
         let entry = entry.map_err(io_err(&hts_dir))?;
         let name = entry.file_name().to_string_lossy().to_string();
-        if let Some(id) = name.strip_prefix("hts_").and_then(|n| n.strip_suffix(".json.gz")) {
+        if let Some(id) = name
+            .strip_prefix("hts_")
+            .and_then(|n| n.strip_suffix(".json.gz"))
+        {
             files.insert(id.to_string(), entry.path());
         }
     }
     for d in &dates {
         if !files.contains_key(&d.id) {
-            return Err(fmt_err(&dates_path, format!("revision {} has a date but no export file", d.id)));
+            return Err(fmt_err(
+                &dates_path,
+                format!("revision {} has a date but no export file", d.id),
+            ));
         }
     }
     for id in files.keys() {
@@ -486,7 +536,9 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     }
     for id in config.excluded.keys() {
         if !files.contains_key(id) {
-            return Err(ImportError::Config(format!("excluded revision {id} has no export file")));
+            return Err(ImportError::Config(format!(
+                "excluded revision {id} has no export file"
+            )));
         }
     }
 
@@ -505,9 +557,17 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
         let gz = std::fs::read(path).map_err(io_err(path))?;
         record_input(&format!("{}/hts_{}.json.gz", config.hts_dir, d.id), &gz);
         let (mut rows, content_hash) = read_export(path, &gz)?;
-        carry_forward(&d.id, &mut rows, previous_rows.as_ref(), &config.carry_forward)?;
+        carry_forward(
+            &d.id,
+            &mut rows,
+            previous_rows.as_ref(),
+            &config.carry_forward,
+        )?;
         stats.rows_read += rows.len() as u64;
-        let identical_to = content_seen.iter().find(|(h, _)| *h == content_hash).map(|(_, id)| id.clone());
+        let identical_to = content_seen
+            .iter()
+            .find(|(h, _)| *h == content_hash)
+            .map(|(_, id)| id.clone());
         content_seen.push((content_hash, d.id.clone()));
         let rev = idx as RevisionIdx;
         revisions.push(Revision {
@@ -564,12 +624,18 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     }
 
     // Group versions by key in schedule order.
-    let mut by_key: BTreeMap<(String, u8, u8, String), (LineKey, Vec<(RevisionIdx, RevisionIdx, Fields)>)> =
-        BTreeMap::new();
+    let mut by_key: BTreeMap<
+        (String, u8, u8, String),
+        (LineKey, Vec<(RevisionIdx, RevisionIdx, Fields)>),
+    > = BTreeMap::new();
     for (k, from, until, f) in closed {
         let (a, b, c, d) = k.order();
         let ord = (a.to_string(), b, c, d.to_string());
-        by_key.entry(ord).or_insert_with(|| (k, Vec::new())).1.push((from, until, f));
+        by_key
+            .entry(ord)
+            .or_insert_with(|| (k, Vec::new()))
+            .1
+            .push((from, until, f));
     }
     let key_ids: HashMap<LineKey, u32> = by_key
         .values()
@@ -618,7 +684,8 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
                 special: rate_id(&f.special),
                 other: rate_id(&f.other),
                 footnotes,
-                quota_quantity: (!f.quota_quantity.trim().is_empty()).then(|| strings.id(&f.quota_quantity)),
+                quota_quantity: (!f.quota_quantity.trim().is_empty())
+                    .then(|| strings.id(&f.quota_quantity)),
                 additional_duties: rate_id(&f.additional_duties),
             });
         }
@@ -650,7 +717,11 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
         revisions,
         excluded,
         covered_through: config.covered_through,
-        covered_through_reason: config.covered_through_reason.split_whitespace().collect::<Vec<_>>().join(" "),
+        covered_through_reason: config
+            .covered_through_reason
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
         strings: strings.list,
         rates,
         footnotes: footnote_list,
@@ -731,15 +802,24 @@ mod tests {
     fn finds_references() {
         let r = references("See 9903.88.15. and 9903.01.43-9903.01.76; heading 8703.23.01.90");
         let s: Vec<String> = r.iter().map(|c| c.to_string()).collect();
-        assert_eq!(s, ["9903.88.15", "9903.01.43", "9903.01.76", "8703.23.01.90"]);
+        assert_eq!(
+            s,
+            ["9903.88.15", "9903.01.43", "9903.01.76", "8703.23.01.90"]
+        );
         assert!(references("See chapter 99 statistical note 1.").is_empty());
         assert!(references("1,500 cc 2025.5").is_empty());
     }
 
     #[test]
     fn strips_markup() {
-        assert_eq!(plain_text("not more than <il>10 kg</il>, of"), "not more than 10 kg, of");
-        assert_eq!(plain_text("m<sup>2</sup> <i>Bos taurus</i><br />x"), "m2 Bos taurus x");
+        assert_eq!(
+            plain_text("not more than <il>10 kg</il>, of"),
+            "not more than 10 kg, of"
+        );
+        assert_eq!(
+            plain_text("m<sup>2</sup> <i>Bos taurus</i><br />x"),
+            "m2 Bos taurus x"
+        );
         assert_eq!(plain_text("a < b and c<5"), "a < b and c<5");
         assert_eq!(plain_text("  two   spaces\n"), "two spaces");
     }

@@ -18,7 +18,8 @@ pub const ZSTD_LEVEL: i32 = 19;
 /// Serializes and compresses a dataset.
 pub fn encode(file: &DatasetFile) -> Result<Vec<u8>, DatasetError> {
     let raw = postcard::to_allocvec(file).map_err(|e| DatasetError::Encode(e.to_string()))?;
-    let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(|e| DatasetError::Encode(e.to_string()))?;
+    let packed =
+        zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(|e| DatasetError::Encode(e.to_string()))?;
     let mut out = Vec::with_capacity(packed.len() + 12);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -40,6 +41,7 @@ pub fn decode(bytes: &[u8]) -> Result<DatasetFile, DatasetError> {
             expected: FORMAT_VERSION,
         });
     }
-    let raw = zstd::stream::decode_all(&bytes[12..]).map_err(|e| DatasetError::Decode(e.to_string()))?;
+    let raw =
+        zstd::stream::decode_all(&bytes[12..]).map_err(|e| DatasetError::Decode(e.to_string()))?;
     postcard::from_bytes(&raw).map_err(|e| DatasetError::Decode(e.to_string()))
 }

@@ -19,11 +19,14 @@ mod report;
 mod search;
 
 use jiff::civil::Date;
-use model::{DatasetFile, Footnote, Line, LineId, LineKey, LineVersion, OPEN, RateEntry, Revision, RevisionIdx};
+use model::{
+    DatasetFile, Footnote, Line, LineId, LineKey, LineVersion, OPEN, RateEntry, Revision,
+    RevisionIdx,
+};
 use std::sync::OnceLock;
 use tariff_hts::HtsCode;
 
-pub use report::{Change, LineReport, RateReport, AncestorReport, FootnoteReport};
+pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
 pub use search::SearchHit;
 
 /// Why the dataset bytes could not be read or written.
@@ -34,7 +37,9 @@ pub enum DatasetError {
     #[error("not a tariff schedule dataset (bad magic bytes)")]
     NotADataset,
     /// The format version is not the one this build reads.
-    #[error("dataset format version {found}, this build reads version {expected}; rebuild it with `tariff data build`")]
+    #[error(
+        "dataset format version {found}, this build reads version {expected}; rebuild it with `tariff data build`"
+    )]
     Version {
         /// Version in the file.
         found: u32,
@@ -80,7 +85,12 @@ pub enum LookupError {
     },
 }
 
-fn unknown_code_message(code: &str, date: &Date, nearest: &[String], elsewhere: &[(Date, Option<Date>)]) -> String {
+fn unknown_code_message(
+    code: &str,
+    date: &Date,
+    nearest: &[String],
+    elsewhere: &[(Date, Option<Date>)],
+) -> String {
     let mut msg = format!("HTS number {code} is not in the schedule in force on {date}");
     if !elsewhere.is_empty() {
         let spans: Vec<String> = elsewhere
@@ -154,17 +164,27 @@ impl Schedule {
                 last: self.covered_through(),
             });
         }
-        let n = self.file.revisions.partition_point(|r| r.effective_from <= date);
+        let n = self
+            .file
+            .revisions
+            .partition_point(|r| r.effective_from <= date);
         Ok((n - 1) as RevisionIdx)
     }
 
     /// The date from which revision `idx` is in force.
     pub fn revision_date(&self, idx: RevisionIdx) -> Option<Date> {
-        self.file.revisions.get(idx as usize).map(|r| r.effective_from)
+        self.file
+            .revisions
+            .get(idx as usize)
+            .map(|r| r.effective_from)
     }
 
     pub(crate) fn string(&self, id: u32) -> &str {
-        self.file.strings.get(id as usize).map(String::as_str).unwrap_or("")
+        self.file
+            .strings
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     pub(crate) fn rate(&self, id: u32) -> Option<&RateEntry> {
@@ -211,7 +231,8 @@ impl Schedule {
             .or_else(|| {
                 if code.len() == 8 {
                     let ten = HtsCode::parse(&format!("{}00", code.digits())).ok()?;
-                    self.find_code(&ten).filter(|&id| self.version_at(id, rev).is_some())
+                    self.find_code(&ten)
+                        .filter(|&id| self.version_at(id, rev).is_some())
                 } else {
                     None
                 }
@@ -222,7 +243,10 @@ impl Schedule {
                 code: code.to_string(),
                 date,
                 nearest: self.nearest_codes(code, rev, 5),
-                in_force_elsewhere: self.find_code(code).map(|id| self.spans(id)).unwrap_or_default(),
+                in_force_elsewhere: self
+                    .find_code(code)
+                    .map(|id| self.spans(id))
+                    .unwrap_or_default(),
             }),
         }
     }
@@ -232,7 +256,8 @@ impl Schedule {
         let mut out: Vec<(Date, Option<Date>)> = Vec::new();
         for v in &self.line(id).versions {
             let from = self.file.revisions[v.from as usize].effective_from;
-            let until = (v.until != OPEN).then(|| self.file.revisions[v.until as usize].effective_from);
+            let until =
+                (v.until != OPEN).then(|| self.file.revisions[v.until as usize].effective_from);
             match out.last_mut() {
                 Some(last) if last.1 == Some(from) => last.1 = until,
                 _ => out.push((from, until)),
@@ -250,8 +275,17 @@ impl Schedule {
             LineKey::Code(c) => c.len() == code.len() && l.versions.iter().any(|v| v.in_force(rev)),
             LineKey::Header { .. } => false,
         };
-        let mut before: Vec<&Line> = self.file.lines[..pos].iter().rev().filter(|l| is_candidate(l)).take(n).collect();
-        let after: Vec<&Line> = self.file.lines[pos..].iter().filter(|l| is_candidate(l)).take(n).collect();
+        let mut before: Vec<&Line> = self.file.lines[..pos]
+            .iter()
+            .rev()
+            .filter(|l| is_candidate(l))
+            .take(n)
+            .collect();
+        let after: Vec<&Line> = self.file.lines[pos..]
+            .iter()
+            .filter(|l| is_candidate(l))
+            .take(n)
+            .collect();
         before.reverse();
         // Interleave by closeness: take from both sides around the insertion point.
         let mut picked: Vec<&Line> = Vec::new();
@@ -290,7 +324,12 @@ impl Schedule {
 
     /// Ranked keyword search over the lines in force on `date` (descriptions, with their
     /// ancestors' text).
-    pub fn search(&self, query: &str, date: Date, limit: usize) -> Result<Vec<SearchHit>, LookupError> {
+    pub fn search(
+        &self,
+        query: &str,
+        date: Date,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, LookupError> {
         let rev = self.revision_at(date)?;
         let index = self.search.get_or_init(|| search::SearchIndex::build(self));
         Ok(index.query(self, query, rev, limit))
@@ -303,7 +342,10 @@ impl Schedule {
 
     /// The text of a line version's general rate, `""` when blank.
     pub fn general_text(&self, v: &LineVersion) -> &str {
-        v.general.and_then(|id| self.rate(id)).map(|r| r.text.as_str()).unwrap_or("")
+        v.general
+            .and_then(|id| self.rate(id))
+            .map(|r| r.text.as_str())
+            .unwrap_or("")
     }
 }
 
@@ -346,8 +388,14 @@ fn validate(file: &DatasetFile) -> Result<(), DatasetError> {
                 .iter()
                 .flatten()
                 .all(|&r| r < nr);
-            let strs_ok = v.description < ns && v.units.iter().all(|&u| u < ns) && v.quota_quantity.is_none_or(|q| q < ns);
-            if !rates_ok || !strs_ok || v.footnotes.iter().any(|&f| f >= nf) || v.parent.is_some_and(|p| p >= nl) {
+            let strs_ok = v.description < ns
+                && v.units.iter().all(|&u| u < ns)
+                && v.quota_quantity.is_none_or(|q| q < ns);
+            if !rates_ok
+                || !strs_ok
+                || v.footnotes.iter().any(|&f| f >= nf)
+                || v.parent.is_some_and(|p| p >= nl)
+            {
                 return bad(format!("dangling reference in {:?}", line.key));
             }
         }

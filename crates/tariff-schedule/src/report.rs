@@ -139,7 +139,9 @@ pub(crate) fn line_report(s: &Schedule, id: LineId, rev: RevisionIdx) -> LineRep
     let mut parent = v.parent;
     let mut rates_line: Option<(LineId, &LineVersion)> = v.general.map(|_| (id, v));
     while let Some(pid) = parent {
-        let Some(pv) = s.version_at(pid, rev) else { break };
+        let Some(pv) = s.version_at(pid, rev) else {
+            break;
+        };
         let pline = s.line(pid);
         ancestors.push(AncestorReport {
             code: key_code(&pline.key),
@@ -201,7 +203,11 @@ pub(crate) fn line_report(s: &Schedule, id: LineId, rev: RevisionIdx) -> LineRep
 }
 
 fn field_texts(s: &Schedule, v: &LineVersion) -> [(&'static str, String); 9] {
-    let rate = |id: Option<u32>| id.and_then(|i| s.rate(i)).map(|r| r.text.clone()).unwrap_or_default();
+    let rate = |id: Option<u32>| {
+        id.and_then(|i| s.rate(i))
+            .map(|r| r.text.clone())
+            .unwrap_or_default()
+    };
     let notes: Vec<String> = v
         .footnotes
         .iter()
@@ -211,12 +217,24 @@ fn field_texts(s: &Schedule, v: &LineVersion) -> [(&'static str, String); 9] {
     [
         ("description", s.string(v.description).to_string()),
         ("indent", v.indent.to_string()),
-        ("units", v.units.iter().map(|&u| s.string(u)).collect::<Vec<_>>().join(", ")),
+        (
+            "units",
+            v.units
+                .iter()
+                .map(|&u| s.string(u))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("general", rate(v.general)),
         ("special", rate(v.special)),
         ("other", rate(v.other)),
         ("footnotes", notes.join(" | ")),
-        ("quota_quantity", v.quota_quantity.map(|q| s.string(q).to_string()).unwrap_or_default()),
+        (
+            "quota_quantity",
+            v.quota_quantity
+                .map(|q| s.string(q).to_string())
+                .unwrap_or_default(),
+        ),
         ("additional_duties", rate(v.additional_duties)),
     ]
 }
@@ -230,7 +248,8 @@ pub(crate) fn history(s: &Schedule, id: LineId) -> Vec<Change> {
         let r = &revs[v.from as usize];
         match prev {
             Some(p) if p.until == v.from => {
-                for ((field, old), (_, new)) in field_texts(s, p).into_iter().zip(field_texts(s, v)) {
+                for ((field, old), (_, new)) in field_texts(s, p).into_iter().zip(field_texts(s, v))
+                {
                     if old != new {
                         out.push(Change {
                             date: r.effective_from,

@@ -17,8 +17,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "not", "of", "on", "or", "the", "to",
-    "with", "other", "than", "its", "their", "thereof", "be", "which", "such",
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "not", "of", "on", "or",
+    "the", "to", "with", "other", "than", "its", "their", "thereof", "be", "which", "such",
 ];
 
 /// One search result.
@@ -66,9 +66,27 @@ fn stem(w: &str) -> String {
 
 impl SearchIndex {
     pub(crate) fn build(s: &Schedule) -> SearchIndex {
+        // Tokenize each distinct description once: string id → word ids.
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let tokens: Vec<Vec<u32>> = s
+            .file()
+            .strings
+            .iter()
+            .map(|text| {
+                let mut ids: Vec<u32> = words(text)
+                    .map(|w| {
+                        let next = vocab.len() as u32;
+                        *vocab.entry(w).or_insert(next)
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocab.len()];
         let mut entries = Vec::new();
-        let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-        let mut seen: HashMap<String, u8> = HashMap::new();
+        let mut weight: HashMap<u32, u8> = HashMap::new();
         for (lid, line) in s.lines().iter().enumerate() {
             if !matches!(line.key, LineKey::Code(_)) {
                 continue;
@@ -76,27 +94,39 @@ impl SearchIndex {
             for (vi, v) in line.versions.iter().enumerate() {
                 let entry = entries.len() as u32;
                 entries.push((lid as LineId, vi as u16));
-                seen.clear();
-                for w in words(s.string(v.description)) {
-                    seen.insert(w, 2);
+                weight.clear();
+                for &w in &tokens[v.description as usize] {
+                    weight.insert(w, 2);
                 }
                 let mut parent = v.parent;
                 while let Some(pid) = parent {
-                    let Some(pv) = s.version_at(pid, v.from) else { break };
-                    for w in words(s.string(pv.description)) {
-                        seen.entry(w).or_insert(1);
+                    let Some(pv) = s.version_at(pid, v.from) else {
+                        break;
+                    };
+                    for &w in &tokens[pv.description as usize] {
+                        weight.entry(w).or_insert(1);
                     }
                     parent = pv.parent;
                 }
-                for (w, &weight) in &seen {
-                    postings.entry(w.clone()).or_default().push((entry, weight));
+                for (&w, &wt) in &weight {
+                    lists[w as usize].push((entry, wt));
                 }
             }
         }
+        let postings = vocab
+            .into_iter()
+            .map(|(w, id)| (w, std::mem::take(&mut lists[id as usize])))
+            .collect();
         SearchIndex { entries, postings }
     }
 
-    pub(crate) fn query(&self, s: &Schedule, query: &str, rev: RevisionIdx, limit: usize) -> Vec<SearchHit> {
+    pub(crate) fn query(
+        &self,
+        s: &Schedule,
+        query: &str,
+        rev: RevisionIdx,
+        limit: usize,
+    ) -> Vec<SearchHit> {
         let mut terms: Vec<String> = words(query).collect();
         terms.sort();
         terms.dedup();
@@ -104,7 +134,9 @@ impl SearchIndex {
         // entry → (matched terms, score)
         let mut acc: HashMap<u32, (usize, f64)> = HashMap::new();
         for t in &terms {
-            let Some(list) = self.postings.get(t) else { continue };
+            let Some(list) = self.postings.get(t) else {
+                continue;
+            };
             let idf = (n / list.len() as f64).ln().max(0.01);
             for &(e, w) in list {
                 let (lid, vi) = self.entries[e as usize];

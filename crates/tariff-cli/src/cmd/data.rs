@@ -6,7 +6,8 @@ use std::path::Path;
 
 pub fn build(sources: &Path, out: &Path) -> Result<()> {
     let started = std::time::Instant::now();
-    let built = tariff_import::build(sources).with_context(|| format!("building from {}", sources.display()))?;
+    let built = tariff_import::build(sources)
+        .with_context(|| format!("building from {}", sources.display()))?;
     let bytes = tariff_schedule::codec::encode(&built.dataset)?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     let prov = out.with_extension("provenance.json");
@@ -52,8 +53,20 @@ pub fn info(json: bool) -> Result<()> {
         }));
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "dataset: {} bytes, format {}, built by {}", tariff_data::SCHEDULE.len(), f.provenance.format, f.provenance.builder)?;
-    writeln!(out, "covers: {} to {} (inclusive) over {} revisions", s.first_date(), s.covered_through(), f.revisions.len())?;
+    writeln!(
+        out,
+        "dataset: {} bytes, format {}, built by {}",
+        tariff_data::SCHEDULE.len(),
+        f.provenance.format,
+        f.provenance.builder
+    )?;
+    writeln!(
+        out,
+        "covers: {} to {} (inclusive) over {} revisions",
+        s.first_date(),
+        s.covered_through(),
+        f.revisions.len()
+    )?;
     writeln!(out, "        {}", f.covered_through_reason)?;
     writeln!(
         out,

@@ -6,9 +6,13 @@ use tariff_hts::HtsCode;
 use tariff_schedule::{LineReport, RateReport};
 
 pub fn run(code: &str, date: Option<&str>, history: bool, json: bool) -> Result<()> {
-    let code: HtsCode = code.parse().with_context(|| format!("HTS number {code:?}"))?;
+    let code: HtsCode = code
+        .parse()
+        .with_context(|| format!("HTS number {code:?}"))?;
     if code.len() < 4 {
-        bail!("HTS number {code}: give at least a 4-digit heading (a chapter has no line of its own)");
+        bail!(
+            "HTS number {code}: give at least a 4-digit heading (a chapter has no line of its own)"
+        );
     }
     let s = super::schedule()?;
     if history {
@@ -16,12 +20,39 @@ pub fn run(code: &str, date: Option<&str>, history: bool, json: bool) -> Result<
             bail!("HTS number {code} does not appear in any revision of the dataset");
         };
         if json {
-            return super::print_json(&serde_json::json!({ "code": code.to_string(), "changes": changes }));
+            return super::print_json(
+                &serde_json::json!({ "code": code.to_string(), "changes": changes }),
+            );
         }
         let mut out = std::io::stdout().lock();
-        writeln!(out, "history of {code} ({} changes)", changes.len())?;
-        for c in changes {
-            writeln!(out, "{}  {:<12} {:<17} {:?} -> {:?}", c.date, c.revision, c.field, c.old.trim(), c.new.trim())?;
+        let edits = changes
+            .iter()
+            .filter(|c| c.field != "added" && c.field != "removed")
+            .count();
+        writeln!(
+            out,
+            "history of {code}: {} change(s) to its fields across {} revisions ({} to {})",
+            edits,
+            s.revisions().len(),
+            s.first_date(),
+            s.covered_through()
+        )?;
+        for c in &changes {
+            writeln!(
+                out,
+                "{}  {:<12} {:<17} {:?} -> {:?}",
+                c.date,
+                c.revision,
+                c.field,
+                c.old.trim(),
+                c.new.trim()
+            )?;
+        }
+        if edits == 0 && changes.len() == 1 {
+            writeln!(
+                out,
+                "unchanged: the line reads the same in every revision since it was added"
+            )?;
         }
         return Ok(());
     }
@@ -50,7 +81,14 @@ fn print_line(l: &LineReport) -> Result<()> {
     writeln!(out, "{}  {}", l.code, l.description.trim())?;
     for (depth, a) in l.ancestors.iter().enumerate() {
         let code = a.code.clone().unwrap_or_default();
-        writeln!(out, "  {:indent$}{:<12} {}", "", code, a.description.trim(), indent = depth * 2)?;
+        writeln!(
+            out,
+            "  {:indent$}{:<12} {}",
+            "",
+            code,
+            a.description.trim(),
+            indent = depth * 2
+        )?;
     }
     if !l.units.is_empty() {
         writeln!(out, "units     {}", l.units.join(", "))?;
@@ -73,7 +111,10 @@ fn print_line(l: &LineReport) -> Result<()> {
     if !l.chapter99_references.is_empty() {
         writeln!(out, "refs      {}", l.chapter99_references.join(", "))?;
     }
-    let until = l.line_until.map(|d| format!(" until {d}")).unwrap_or_default();
+    let until = l
+        .line_until
+        .map(|d| format!(" until {d}"))
+        .unwrap_or_default();
     writeln!(
         out,
         "revision  {} (in force from {}); this reading since {}{}",

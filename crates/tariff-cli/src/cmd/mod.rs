@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod hts;
+pub mod programs;
 pub mod revisions;
 pub mod search;
 

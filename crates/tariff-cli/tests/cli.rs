@@ -1,0 +1,167 @@
+//! The `tariff` binary as a user runs it: real process, real embedded dataset.
+
+use std::process::{Command, Output};
+
+fn tariff(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tariff"))
+        .args(args)
+        .output()
+        .expect("run tariff")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = tariff(args);
+    assert!(o.status.success(), "tariff {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+#[test]
+fn hts_8703_23_01_on_2025_05_20() {
+    let v = json(&["hts", "8703.23.01", "--date", "2025-05-20", "--json"]);
+    assert_eq!(v["code"], "8703.23.01");
+    assert_eq!(v["general"]["text"], "2.5%");
+    assert_eq!(v["general"]["normalized"], "2.5%");
+    let parsed = v["general"]["parsed"].to_string();
+    assert!(parsed.contains("2.5"), "parsed general rate: {parsed}");
+    assert!(v["special"]["text"].as_str().unwrap().contains("KR"));
+    assert!(!v["footnotes"].as_array().unwrap().is_empty());
+    assert!(
+        v["chapter99_references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "9903.88.01")
+    );
+    for key in [
+        "description",
+        "other",
+        "revision",
+        "effective_from",
+        "ancestors",
+        "units",
+    ] {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(v["revision"], "2025_rev_15");
+}
+
+#[test]
+fn hts_reciprocal_baseline_heading() {
+    let o = tariff(&["hts", "9903.01.25", "--date", "2025-04-10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("The duty provided in the applicable subheading + 10%"),
+        "{out}"
+    );
+    assert!(out.contains("2025_rev_10"), "{out}");
+}
+
+#[test]
+fn hts_history_of_6109_10_00() {
+    let o = tariff(&["hts", "6109.10.00", "--history"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("history of 6109.10.00"), "{out}");
+    assert!(out.contains("2025-01-01"), "{out}");
+    let v = json(&["hts", "6109.10.00", "--history", "--json"]);
+    assert_eq!(v["changes"][0]["field"], "added");
+}
+
+#[test]
+fn history_lists_field_changes() {
+    let v = json(&["hts", "9903.01.25", "--history", "--json"]);
+    let changes = v["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["field"] == "description" && c["revision"].is_string())
+    );
+}
+
+#[test]
+fn unknown_code_names_the_nearest() {
+    let o = tariff(&["hts", "8703.23.02", "--date", "2025-05-20"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("8703.23.02") && err.contains("8703.23.01"),
+        "{err}"
+    );
+}
+
+#[test]
+fn date_outside_the_dataset_says_the_range() {
+    let o = tariff(&["hts", "8703.23.01", "--date", "2024-06-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("outside the dataset") && err.contains("2025-01-01"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    for (args, needle) in [
+        (vec!["hts", "87x3"], "invalid character"),
+        (vec!["hts", "8703.2"], "2, 4, 6, 8 or 10 digits"),
+        (vec!["hts", "8703", "--date", "2025-13-01"], "not a date"),
+    ] {
+        let o = tariff(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn no_date_says_which_date_it_used() {
+    let o = tariff(&["hts", "8703.23.01"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("no --date given"), "{}", stderr(&o));
+}
+
+#[test]
+fn search_json() {
+    let v = json(&[
+        "search",
+        "passenger",
+        "motor",
+        "vehicles",
+        "spark",
+        "ignition",
+        "--date",
+        "2025-05-20",
+        "--json",
+    ]);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h["code"].as_str().unwrap().starts_with("8703.2")),
+        "{v}"
+    );
+}
+
+#[test]
+fn revisions_and_info() {
+    let v = json(&["revisions", "--json"]);
+    let revs = v.as_array().unwrap();
+    assert_eq!(revs.len(), 43);
+    assert_eq!(revs[0]["id"], "2025_basic");
+    let info = json(&["data", "info", "--json"]);
+    let inputs = info["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 45, "44 exports + revision dates");
+    assert!(
+        inputs
+            .iter()
+            .all(|i| i["sha256"].as_str().unwrap().len() == 64)
+    );
+}
