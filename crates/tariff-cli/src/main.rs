@@ -38,6 +38,12 @@ enum Command {
         /// List every change to the line across revisions instead.
         #[arg(long)]
         history: bool,
+        /// Check a special-program claim (SPI code such as KR or S); needs --origin.
+        #[arg(long, requires = "origin")]
+        spi: Option<String>,
+        /// Country of origin (ISO 3166 alpha-2) for --spi.
+        #[arg(long, requires = "spi")]
+        origin: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -99,8 +105,13 @@ fn main() -> std::process::ExitCode {
             code,
             date,
             history,
+            spi,
+            origin,
             json,
-        } => cmd::hts::run(&code, date.as_deref(), history, json),
+        } => match (spi, origin) {
+            (Some(spi), Some(origin)) => cmd::hts::special(&code, date.as_deref(), &spi, &origin, json),
+            _ => cmd::hts::run(&code, date.as_deref(), history, json),
+        },
         Command::Search {
             words,
             date,

@@ -17,6 +17,7 @@ pub mod codec;
 pub mod model;
 mod report;
 mod search;
+mod special;
 
 use jiff::civil::Date;
 use model::{
@@ -28,6 +29,7 @@ use tariff_hts::HtsCode;
 
 pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
 pub use search::SearchHit;
+pub use special::SpecialRateAnswer;
 
 /// Why the dataset bytes could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,87 @@
+//! Whether a claimed special program (SPI) gives a line its special rate for an origin.
+
+use crate::{LookupError, Schedule};
+use jiff::civil::Date;
+use serde::Serialize;
+use tariff_hts::HtsCode;
+use tariff_hts::program::{Eligibility, Programs};
+use tariff_hts::rate::Rate;
+
+/// The answer to "does claiming `spi` on this line give goods of `origin` the special rate?".
+#[derive(Clone, Debug, Serialize)]
+pub struct SpecialRateAnswer {
+    /// Dotted HTS number of the line.
+    pub code: String,
+    /// The claimed SPI code.
+    pub spi: String,
+    /// Country of origin (ISO 3166 alpha-2).
+    pub origin: String,
+    /// Entry date.
+    pub date: Date,
+    /// Whether the special rate applies.
+    pub eligible: bool,
+    /// The reason, in words.
+    pub reason: String,
+    /// The structured result.
+    pub eligibility: Eligibility,
+    /// The special rate that applies, as normalized text, when eligible.
+    pub rate: Option<String>,
+    /// The special rate as a typed tree, when eligible.
+    pub rate_parsed: Option<Rate>,
+    /// The revision in force on the date.
+    pub revision: String,
+}
+
+impl Schedule {
+    /// Checks a special-program claim for a line on a date: finds the group of the special
+    /// column that lists the program and asks the program table whether the origin qualifies
+    /// on that date ([`Programs::eligibility`]).
+    pub fn special_rate(
+        &self,
+        programs: &Programs,
+        code: &HtsCode,
+        date: Date,
+        spi: &str,
+        origin: &str,
+    ) -> Result<SpecialRateAnswer, LookupError> {
+        let line = self.line_at(code, date)?;
+        let groups = line
+            .special
+            .as_ref()
+            .and_then(|r| r.parsed.as_ref())
+            .map(|c| c.groups.clone())
+            .unwrap_or_default();
+        let mut best: Option<Eligibility> = None;
+        let mut answer = None;
+        for g in &groups {
+            let e = programs.eligibility(spi, &g.programs, origin, date);
+            if e.is_eligible() {
+                answer = Some((e, g.rate.clone()));
+                break;
+            }
+            // Keep the most telling refusal: anything beats "not on line".
+            if best.is_none() || matches!(best, Some(Eligibility::NotOnLine { .. })) {
+                best = Some(e);
+            }
+        }
+        let (eligibility, rate) = match answer {
+            Some((e, r)) => (e, Some(r)),
+            None => (
+                best.unwrap_or_else(|| programs.eligibility(spi, &[], origin, date)),
+                None,
+            ),
+        };
+        Ok(SpecialRateAnswer {
+            code: line.code,
+            spi: spi.to_string(),
+            origin: origin.to_string(),
+            date,
+            eligible: rate.is_some(),
+            reason: eligibility.to_string(),
+            eligibility,
+            rate: rate.as_ref().map(|r| r.to_string()),
+            rate_parsed: rate,
+            revision: line.revision,
+        })
+    }
+}
