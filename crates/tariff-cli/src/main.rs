@@ -109,7 +109,9 @@ fn main() -> std::process::ExitCode {
             origin,
             json,
         } => match (spi, origin) {
-            (Some(spi), Some(origin)) => cmd::hts::special(&code, date.as_deref(), &spi, &origin, json),
+            (Some(spi), Some(origin)) => {
+                cmd::hts::special(&code, date.as_deref(), &spi, &origin, json)
+            }
             _ => cmd::hts::run(&code, date.as_deref(), history, json),
         },
         Command::Search {

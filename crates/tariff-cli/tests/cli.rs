@@ -168,15 +168,48 @@ fn revisions_and_info() {
 
 #[test]
 fn special_program_claims() {
-    let kr = json(&["hts", "8703.23.01", "--date", "2025-05-20", "--spi", "KR", "--origin", "KR", "--json"]);
+    let kr = json(&[
+        "hts",
+        "8703.23.01",
+        "--date",
+        "2025-05-20",
+        "--spi",
+        "KR",
+        "--origin",
+        "KR",
+        "--json",
+    ]);
     assert_eq!(kr["eligible"], true);
     assert_eq!(kr["rate"], "Free");
-    let jp = json(&["hts", "8703.23.01", "--date", "2025-05-20", "--spi", "KR", "--origin", "JP", "--json"]);
+    let jp = json(&[
+        "hts",
+        "8703.23.01",
+        "--date",
+        "2025-05-20",
+        "--spi",
+        "KR",
+        "--origin",
+        "JP",
+        "--json",
+    ]);
     assert_eq!(jp["eligible"], false);
     assert!(jp["reason"].as_str().unwrap().contains("JP"));
-    let gsp = json(&["hts", "8703.23.01", "--date", "2025-05-20", "--spi", "A", "--origin", "IN", "--json"]);
+    let gsp = json(&[
+        "hts",
+        "8703.23.01",
+        "--date",
+        "2025-05-20",
+        "--spi",
+        "A",
+        "--origin",
+        "IN",
+        "--json",
+    ]);
     assert_eq!(gsp["eligible"], false);
-    assert!(gsp["reason"].as_str().unwrap().contains("not in force"), "{gsp}");
+    assert!(
+        gsp["reason"].as_str().unwrap().contains("not in force"),
+        "{gsp}"
+    );
     let o = tariff(&["hts", "8703.23.01", "--spi", "KR", "--origin", "Korea"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("ISO 3166"), "{}", stderr(&o));

@@ -169,7 +169,10 @@ mod tests {
         let b = HtsCode::parse("87032301").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.to_string(), "8703.23.01");
-        assert_eq!(HtsCode::parse("8703230190").unwrap().to_string(), "8703.23.01.90");
+        assert_eq!(
+            HtsCode::parse("8703230190").unwrap().to_string(),
+            "8703.23.01.90"
+        );
         assert_eq!(HtsCode::parse("87").unwrap().to_string(), "87");
         assert_eq!(HtsCode::parse("870323").unwrap().to_string(), "8703.23");
     }
@@ -177,9 +180,15 @@ mod tests {
     #[test]
     fn bad_codes_say_why() {
         assert_eq!(HtsCode::parse(""), Err(CodeError::Empty));
-        assert!(matches!(HtsCode::parse("8703.2"), Err(CodeError::Length(_, 5))));
+        assert!(matches!(
+            HtsCode::parse("8703.2"),
+            Err(CodeError::Length(_, 5))
+        ));
         assert_eq!(HtsCode::parse("87x3"), Err(CodeError::InvalidChar('x')));
-        assert!(matches!(HtsCode::parse("123456789012"), Err(CodeError::Length(_, 12))));
+        assert!(matches!(
+            HtsCode::parse("123456789012"),
+            Err(CodeError::Length(_, 12))
+        ));
     }
 
     #[test]

@@ -479,6 +479,11 @@ fn carry_forward(
     Ok(())
 }
 
+/// A line key's schedule order, owned.
+type OrderKey = (String, u8, u8, String);
+/// A version before interning: `[from, until)` and the fields.
+type Span = (RevisionIdx, RevisionIdx, Fields);
+
 /// Versions under construction: key → (from, fields) for lines open in the current revision.
 type Open = BTreeMap<LineKey, (RevisionIdx, Fields)>;
 
@@ -624,10 +629,7 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     }
 
     // Group versions by key in schedule order.
-    let mut by_key: BTreeMap<
-        (String, u8, u8, String),
-        (LineKey, Vec<(RevisionIdx, RevisionIdx, Fields)>),
-    > = BTreeMap::new();
+    let mut by_key: BTreeMap<OrderKey, (LineKey, Vec<Span>)> = BTreeMap::new();
     for (k, from, until, f) in closed {
         let (a, b, c, d) = k.order();
         let ord = (a.to_string(), b, c, d.to_string());

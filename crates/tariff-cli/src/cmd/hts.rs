@@ -66,13 +66,16 @@ pub fn run(code: &str, date: Option<&str>, history: bool, json: bool) -> Result<
 
 /// `tariff hts CODE --spi KR --origin KR [--date D]`: does the claim give the special rate?
 pub fn special(code: &str, date: Option<&str>, spi: &str, origin: &str, json: bool) -> Result<()> {
-    let code: HtsCode = code.parse().with_context(|| format!("HTS number {code:?}"))?;
+    let code: HtsCode = code
+        .parse()
+        .with_context(|| format!("HTS number {code:?}"))?;
     let origin = origin.trim().to_ascii_uppercase();
     if origin.len() != 2 || !origin.bytes().all(|b| b.is_ascii_uppercase()) {
         bail!("--origin {origin:?}: expected an ISO 3166 alpha-2 country code such as KR");
     }
     let s = super::schedule()?;
-    let programs = tariff_hts::program::Programs::embedded().context("loading the special-program table")?;
+    let programs =
+        tariff_hts::program::Programs::embedded().context("loading the special-program table")?;
     let date = super::date_or_latest(&s, date, json)?;
     let a = s.special_rate(&programs, &code, date, spi.trim(), &origin)?;
     if json {
@@ -80,8 +83,16 @@ pub fn special(code: &str, date: Option<&str>, spi: &str, origin: &str, json: bo
     }
     let mut out = std::io::stdout().lock();
     match &a.rate {
-        Some(rate) => writeln!(out, "{} from {} on {} claiming {}: special rate {rate}", a.code, a.origin, a.date, a.spi)?,
-        None => writeln!(out, "{} from {} on {} claiming {}: no special rate", a.code, a.origin, a.date, a.spi)?,
+        Some(rate) => writeln!(
+            out,
+            "{} from {} on {} claiming {}: special rate {rate}",
+            a.code, a.origin, a.date, a.spi
+        )?,
+        None => writeln!(
+            out,
+            "{} from {} on {} claiming {}: no special rate",
+            a.code, a.origin, a.date, a.spi
+        )?,
     }
     writeln!(out, "{}", a.reason)?;
     Ok(())
