@@ -273,6 +273,20 @@ impl Schedule {
     pub fn nearest_codes(&self, code: &HtsCode, rev: RevisionIdx, n: usize) -> Vec<String> {
         let key = (code.digits(), 1u8, 0u8, "");
         let pos = self.file.lines.partition_point(|l| l.key.order() < key);
+        // A number that is not a row of its own (`8703.23`) but has lines under it: name
+        // those, shortest first.
+        let mut under: Vec<HtsCode> = self.file.lines[pos..]
+            .iter()
+            .take_while(|l| l.key.order().0.starts_with(code.digits()))
+            .filter_map(|l| match &l.key {
+                LineKey::Code(c) if l.versions.iter().any(|v| v.in_force(rev)) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        if !under.is_empty() {
+            under.sort_by_key(|c| (c.len(), *c));
+            return under.iter().take(n).map(|c| c.to_string()).collect();
+        }
         let is_candidate = |l: &Line| match &l.key {
             LineKey::Code(c) => c.len() == code.len() && l.versions.iter().any(|v| v.in_force(rev)),
             LineKey::Header { .. } => false,
