@@ -1,0 +1,286 @@
+//! The measure schema: what a YAML file under `data/measures/` may say.
+//!
+//! Every type here rejects unknown fields, so a typo in a data file is a load error, not a
+//! silently ignored rule. `docs/measures.md` explains the fields with examples.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tariff_hts::HtsCode;
+
+/// One YAML file: a list of measures.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureFile {
+    /// The measures of the file.
+    pub measures: Vec<Measure>,
+}
+
+/// A legal measure that adds, replaces or switches off a duty, over a date interval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// Unique id, lower-case kebab (`ieepa-fentanyl-cn-20`).
+    pub id: String,
+    /// The legal authority, which is also the column of the batch output it falls in.
+    pub authority: Authority,
+    /// The Chapter 99 heading declared for it (`9903.01.24`), if it has one.
+    pub heading: Option<HtsCode>,
+    /// Scope in words, as a broker would say it.
+    pub description: String,
+    /// The instrument: `EO 14195`, `Proclamation 10908`, `Pub. L. 117-110`.
+    pub instrument: String,
+    /// The full citation: instrument with Federal Register cite, and the HTS heading and U.S.
+    /// note that carry it (`EO 14195, 90 FR 9121; HTSUS 9903.01.20, subch. III U.S. note 2(s)`).
+    pub citation: String,
+    /// Files under `../shared/sources` holding the primary text (for auditors).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Entries on or after `from` and before `until` (entered for consumption or withdrawn
+    /// from warehouse, 12:01 a.m. ET).
+    pub effective: Interval,
+    /// Countries of origin covered.
+    pub countries: CountryScope,
+    /// Countries of origin not covered even if `countries` includes them.
+    #[serde(default)]
+    pub except_countries: Vec<String>,
+    /// Goods covered (default: all goods).
+    #[serde(default)]
+    pub products: ProductScope,
+    /// Further conditions on the entry.
+    #[serde(default)]
+    pub conditions: Conditions,
+    /// What it charges.
+    pub rate: MeasureRate,
+    /// Stacking group: measures of one group are alternatives (`reciprocal`, `fentanyl`).
+    pub group: String,
+    /// Higher precedence is decided first; a measure that applies switches off what it
+    /// `excludes` before lower-precedence measures are looked at.
+    #[serde(default)]
+    pub precedence: i32,
+    /// What this measure switches off when it applies: measure ids, or `group:<name>`.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// Whether it was collected under IEEPA and so is the subject of refund claims after the
+    /// Supreme Court's decision. Defaults from the authority.
+    #[serde(default)]
+    pub refundable: Option<bool>,
+    /// How sure the data is.
+    pub confidence: Confidence,
+    /// Anything a reader should know: disagreements between sources, assumptions.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The legal authority of a measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// IEEPA duties on Canada, Mexico and China over fentanyl and the border.
+    IeepaFentanyl,
+    /// IEEPA reciprocal tariffs (EO 14257 and its amendments).
+    IeepaReciprocal,
+    /// Other IEEPA duties (Brazil EO 14323, India/Russian-oil EO 14329, secondary tariffs).
+    IeepaOther,
+    /// Section 232 of the Trade Expansion Act of 1962.
+    Section232,
+    /// Section 301 of the Trade Act of 1974.
+    Section301,
+    /// Section 122 of the Trade Act of 1974 (balance-of-payments surcharge).
+    Section122,
+    /// Section 201 safeguards.
+    Section201,
+    /// Section 338 of the Tariff Act of 1930.
+    Section338,
+    /// Anything else, named in the citation.
+    Other,
+}
+
+impl Authority {
+    /// Whether duties under this authority were IEEPA duties.
+    pub fn is_ieepa(self) -> bool {
+        matches!(
+            self,
+            Authority::IeepaFentanyl | Authority::IeepaReciprocal | Authority::IeepaOther
+        )
+    }
+
+    /// The snake_case name used in data and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Authority::IeepaFentanyl => "ieepa_fentanyl",
+            Authority::IeepaReciprocal => "ieepa_reciprocal",
+            Authority::IeepaOther => "ieepa_other",
+            Authority::Section232 => "section_232",
+            Authority::Section301 => "section_301",
+            Authority::Section122 => "section_122",
+            Authority::Section201 => "section_201",
+            Authority::Section338 => "section_338",
+            Authority::Other => "other",
+        }
+    }
+}
+
+/// A half-open date interval `[from, until)`; `until: null` is open-ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    /// First day covered.
+    pub from: Date,
+    /// First day no longer covered.
+    pub until: Option<Date>,
+}
+
+impl Interval {
+    /// Whether `date` is inside.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && self.until.is_none_or(|u| date < u)
+    }
+
+    /// Whether two intervals share a day.
+    pub fn overlaps(&self, other: &Interval) -> bool {
+        let a_before_b = self.until.is_some_and(|u| u <= other.from);
+        let b_before_a = other.until.is_some_and(|u| u <= self.from);
+        !(a_before_b || b_before_a)
+    }
+}
+
+/// Countries a measure covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountryScope {
+    /// Every country of origin (less `except_countries`).
+    All,
+    /// These ISO 3166 alpha-2 codes; a group name from `countries.yaml` (`EU`) stands for
+    /// its members.
+    Only(Vec<String>),
+}
+
+/// Goods a measure covers. An empty `include` means all goods.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductScope {
+    /// Goods are covered if any rule matches (or if there is no rule).
+    #[serde(default)]
+    pub include: Vec<ProductRule>,
+    /// Goods matching any of these are not covered.
+    #[serde(default)]
+    pub exclude: Vec<ProductRule>,
+}
+
+/// One way of naming goods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductRule {
+    /// HTS numbers or prefixes (`"2709"`, `"8703.23.01"`): a line is covered when its
+    /// number starts with one of them.
+    Hts(Vec<String>),
+    /// A named list under `data/lists/<name>.csv` (HTS-8 or HTS-10 numbers).
+    List(String),
+    /// Lines whose footnotes (in the HTS revision in force on the entry date) reference this
+    /// Chapter 99 heading — how the HTS itself links goods to Section 301 and 232 headings.
+    Footnote(String),
+    /// Whole chapters (`[72, 73]`).
+    Chapters(Vec<u8>),
+}
+
+/// Conditions on the entry beyond origin, goods and date. All given conditions must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// The entry claims one of these SPI codes (and is eligible for it on the line).
+    #[serde(default)]
+    pub spi_claimed: Vec<String>,
+    /// The entry claims none of these SPI codes.
+    #[serde(default)]
+    pub spi_not_claimed: Vec<String>,
+    /// Goods loaded onto the final mode of transport before this date (in-transit rules);
+    /// the entry must give `loaded_on`.
+    #[serde(default)]
+    pub loaded_before: Option<Date>,
+    /// Entered before this date (the in-transit cut-off for entry).
+    #[serde(default)]
+    pub entered_before: Option<Date>,
+    /// US content at least this percentage of the customs value.
+    #[serde(default)]
+    pub us_content_at_least_percent: Option<Decimal>,
+    /// Countries of export (for transshipment rules).
+    #[serde(default)]
+    pub export_countries: Vec<String>,
+}
+
+/// What a measure charges.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MeasureRate {
+    /// An additional ad valorem duty on a value basis.
+    Additional {
+        /// Percent (`"25"` for 25%).
+        percent: Decimal,
+        /// The value it is charged on.
+        #[serde(default)]
+        basis: Basis,
+        /// The rate as the HTS writes it (`The duty provided in the applicable subheading +
+        /// 25%`), for display and the cross-check against the schedule.
+        text: String,
+    },
+    /// An all-in floor: the additional duty is `max(0, percent − base rate)` on the full
+    /// value, where the base rate is the column 1 rate that applies.
+    Floor {
+        /// The floor in percent (`"15"`).
+        percent: Decimal,
+        /// Which column 1 rate is compared: `general`, or `applied` (the special rate when a
+        /// program is claimed and eligible, else general — as in the Korea deal).
+        against: FloorAgainst,
+        /// The rate as the HTS writes it.
+        text: String,
+    },
+    /// No duty under this heading, but the heading is declared (at $0): exemptions and
+    /// "not subject to" headings.
+    Exempt {
+        /// Why, in words (`Annex II`, `in transit`).
+        reason: String,
+    },
+}
+
+/// The base of a floor comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FloorAgainst {
+    /// Column 1 general.
+    General,
+    /// The column 1 rate that applies to the entry: special if claimed and eligible.
+    Applied,
+}
+
+/// The value an additional duty is charged on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The customs value.
+    #[default]
+    FullValue,
+    /// The customs value less the value of US content (reciprocal tariffs when US content is
+    /// at least 20%).
+    NonUsContent,
+    /// The value of the steel content.
+    SteelContent,
+    /// The value of the aluminum content.
+    AluminumContent,
+    /// The value of the copper content.
+    CopperContent,
+    /// The customs value less steel, aluminum and copper content charged under Section 232.
+    NonMetalContent,
+}
+
+/// How sure the data is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Read in the legal text in the sources.
+    High,
+    /// Legal text with an inferred detail, or consistent secondary sources.
+    Medium,
+    /// A single secondary source or an unverified number.
+    Low,
+}
