@@ -87,6 +87,10 @@ enum DataCommand {
         /// Where to write the dataset; the provenance JSON is written beside it.
         #[arg(long)]
         out: PathBuf,
+        /// Also write the product lists named in dataset.yaml into this folder
+        /// (the project keeps them in crates/tariff-measures/data/lists).
+        #[arg(long)]
+        lists: Option<PathBuf>,
     },
     /// Print the embedded dataset's provenance and figures.
     Info {
@@ -99,7 +103,7 @@ enum DataCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Data(DataCommand::Build { sources, out }) => cmd::data::build(&sources, &out),
+        Command::Data(DataCommand::Build { sources, out, lists }) => cmd::data::build(&sources, &out, lists.as_deref()),
         Command::Data(DataCommand::Info { json }) => cmd::data::info(json),
         Command::Hts {
             code,

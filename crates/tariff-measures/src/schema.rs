@@ -83,14 +83,19 @@ pub enum Authority {
     /// Other IEEPA duties (Brazil EO 14323, India/Russian-oil EO 14329, secondary tariffs).
     IeepaOther,
     /// Section 232 of the Trade Expansion Act of 1962.
+    #[serde(rename = "section_232")]
     Section232,
     /// Section 301 of the Trade Act of 1974.
+    #[serde(rename = "section_301")]
     Section301,
     /// Section 122 of the Trade Act of 1974 (balance-of-payments surcharge).
+    #[serde(rename = "section_122")]
     Section122,
     /// Section 201 safeguards.
+    #[serde(rename = "section_201")]
     Section201,
     /// Section 338 of the Tariff Act of 1930.
+    #[serde(rename = "section_338")]
     Section338,
     /// Anything else, named in the citation.
     Other,

@@ -1,0 +1,513 @@
+//! US trade measures as cited, dated data.
+//!
+//! Every duty beyond the base rate of the schedule — IEEPA fentanyl and reciprocal tariffs,
+//! Sections 232, 301 and 122, … — is a [`Measure`] in a YAML file under `data/measures/`,
+//! naming its legal instrument, its Chapter 99 heading, the countries and goods it covers,
+//! its rate and how it stacks, and its effective interval `[from, until)`. Alongside them:
+//! the country table and groups (`countries.yaml`), product lists (`lists/*.csv`), column 2
+//! countries (`column2.yaml`), the MPF and HMF fees (`fees.yaml`) and the reporting order
+//! (`stacking.yaml`). [`Measures::embedded`] loads and validates them all; a file that breaks
+//! a rule is an error naming the file and the measure. No rate, country list or date is
+//! written in Rust: the engine (`tariff-engine`) only follows these records.
+//!
+//! See `docs/measures.md` for the schema and the stacking rule.
+
+pub mod schema;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use tariff_hts::HtsCode;
+
+pub use schema::{
+    Authority, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval, Measure, MeasureFile,
+    MeasureRate, ProductRule, ProductScope,
+};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+const COUNTRIES_YAML: &str = include_str!("../data/countries.yaml");
+const STACKING_YAML: &str = include_str!("../data/stacking.yaml");
+const COLUMN2_YAML: Option<&str> = Some(include_str!("../data/column2.yaml"));
+const FEES_YAML: Option<&str> = Some(include_str!("../data/fees.yaml"));
+
+/// Why the measure data is invalid.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MeasureError {
+    /// A file is not valid YAML for its schema.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A measure breaks a rule.
+    #[error("{file}: measure {id}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// The measure id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A table other than a measure file breaks a rule.
+    #[error("{file}: {message}")]
+    Table {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The country table: ISO codes with names, and named groups.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Countries {
+    /// ISO 3166 alpha-2 code → name.
+    pub countries: BTreeMap<String, String>,
+    /// Group name (`EU`) → member codes.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+}
+
+impl Countries {
+    /// Whether `code` is a known ISO code.
+    pub fn is_country(&self, code: &str) -> bool {
+        self.countries.contains_key(code)
+    }
+
+    /// The codes a name stands for: itself if a country, the members if a group.
+    pub fn expand<'a>(&'a self, name: &'a str) -> Option<Vec<&'a str>> {
+        if self.countries.contains_key(name) {
+            Some(vec![name])
+        } else {
+            self.groups.get(name).map(|m| m.iter().map(String::as_str).collect())
+        }
+    }
+
+    /// The name of a country.
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.countries.get(code).map(String::as_str)
+    }
+}
+
+/// Countries whose goods pay the column 2 rate.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column2Entry {
+    /// ISO codes.
+    pub countries: Vec<String>,
+    /// Legal citation.
+    pub citation: String,
+    /// When.
+    pub effective: Interval,
+    /// Remarks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Column2File {
+    column2: Vec<Column2Entry>,
+}
+
+/// The merchandise processing fee for one fiscal year.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MpfRate {
+    /// Fiscal year (October–September, named by the year it ends in).
+    pub fiscal_year: u16,
+    /// Entry dates it covers.
+    pub effective: Interval,
+    /// Ad valorem percent.
+    pub percent: Decimal,
+    /// Minimum per formal entry, USD.
+    pub minimum: Decimal,
+    /// Maximum per formal entry, USD.
+    pub maximum: Decimal,
+    /// Legal citation.
+    pub citation: String,
+    /// Remarks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The harbor maintenance fee.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HmfRate {
+    /// Entry dates it covers.
+    pub effective: Interval,
+    /// Ad valorem percent.
+    pub percent: Decimal,
+    /// Legal citation.
+    pub citation: String,
+    /// Remarks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The fee tables.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fees {
+    /// MPF per fiscal year.
+    pub mpf: Vec<MpfRate>,
+    /// HMF.
+    pub hmf: Vec<HmfRate>,
+}
+
+impl Fees {
+    /// The MPF rate for an entry date.
+    pub fn mpf_at(&self, date: Date) -> Option<&MpfRate> {
+        self.mpf.iter().find(|m| m.effective.contains(date))
+    }
+
+    /// The HMF rate for an entry date.
+    pub fn hmf_at(&self, date: Date) -> Option<&HmfRate> {
+        self.hmf.iter().find(|m| m.effective.contains(date))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StackingFile {
+    reporting_order: Vec<Authority>,
+}
+
+/// A named product list: HTS numbers (8 or 10 digits), sorted.
+#[derive(Clone, Debug, Default)]
+pub struct ProductList {
+    /// The digits of each number, sorted and unique.
+    pub codes: Vec<String>,
+    /// Header comments of the file (its provenance).
+    pub header: Vec<String>,
+}
+
+impl ProductList {
+    /// Whether a line's number falls under one of the list's numbers (an 8-digit entry
+    /// covers its 10-digit lines).
+    pub fn covers(&self, digits: &str) -> bool {
+        [2, 4, 6, 8, 10]
+            .iter()
+            .filter(|&&n| n <= digits.len())
+            .any(|&n| self.codes.binary_search_by(|c| c.as_str().cmp(&digits[..n])).is_ok())
+    }
+
+    fn parse(file: &str, text: &str) -> Result<ProductList, MeasureError> {
+        let mut list = ProductList::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if let Some(comment) = line.strip_prefix('#') {
+                list.header.push(comment.trim().to_string());
+                continue;
+            }
+            if line.is_empty() || (n == 0 || list.codes.is_empty()) && line.starts_with("hts") {
+                continue;
+            }
+            let first = line.split(',').next().unwrap_or("").trim();
+            let code = HtsCode::parse(first).map_err(|e| MeasureError::Table {
+                file: file.to_string(),
+                message: format!("line {}: {e}", n + 1),
+            })?;
+            list.codes.push(code.digits().to_string());
+        }
+        list.codes.sort();
+        list.codes.dedup();
+        Ok(list)
+    }
+}
+
+/// All measure data, loaded and validated.
+#[derive(Clone, Debug)]
+pub struct Measures {
+    /// Every measure, in file order (files sorted by name).
+    pub measures: Vec<Measure>,
+    /// Which file each measure came from (same index).
+    pub files: Vec<String>,
+    /// Country table.
+    pub countries: Countries,
+    /// Named product lists.
+    pub lists: BTreeMap<String, ProductList>,
+    /// Column 2 countries.
+    pub column2: Vec<Column2Entry>,
+    /// Fees.
+    pub fees: Fees,
+    /// Reporting order of authorities.
+    pub reporting_order: Vec<Authority>,
+}
+
+/// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
+/// or plain strings for unit variants (`all`), at any depth.
+fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, MeasureError> {
+    let de = serde_yaml_ng::Deserializer::from_str(text);
+    serde_yaml_ng::with::singleton_map_recursive::deserialize(de).map_err(|e| MeasureError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl Measures {
+    /// Loads and validates the data embedded at compile time.
+    pub fn embedded() -> Result<Measures, MeasureError> {
+        let lists: Vec<(&str, &str)> = embedded::LIST_FILES.to_vec();
+        Measures::from_sources(
+            embedded::MEASURE_FILES,
+            &lists,
+            COUNTRIES_YAML,
+            STACKING_YAML,
+            COLUMN2_YAML,
+            FEES_YAML,
+        )
+    }
+
+    /// Loads and validates measure files `(name, yaml)` and list files `(name.csv, text)`
+    /// with the given tables.
+    pub fn from_sources(
+        measure_files: &[(&str, &str)],
+        list_files: &[(&str, &str)],
+        countries_yaml: &str,
+        stacking_yaml: &str,
+        column2_yaml: Option<&str>,
+        fees_yaml: Option<&str>,
+    ) -> Result<Measures, MeasureError> {
+        let countries: Countries = parse_yaml("countries.yaml", countries_yaml)?;
+        for (g, members) in &countries.groups {
+            if let Some(bad) = members.iter().find(|m| !countries.is_country(m)) {
+                return Err(MeasureError::Table {
+                    file: "countries.yaml".into(),
+                    message: format!("group {g}: unknown country {bad}"),
+                });
+            }
+        }
+        let stacking: StackingFile = parse_yaml("stacking.yaml", stacking_yaml)?;
+        let column2 = match column2_yaml {
+            Some(t) => parse_yaml::<Column2File>("column2.yaml", t)?.column2,
+            None => Vec::new(),
+        };
+        for c in &column2 {
+            check_countries_table("column2.yaml", &countries, &c.countries)?;
+        }
+        let fees: Fees = match fees_yaml {
+            Some(t) => parse_yaml("fees.yaml", t)?,
+            None => Fees::default(),
+        };
+        let mut lists = BTreeMap::new();
+        for (name, text) in list_files {
+            let key = name.strip_suffix(".csv").unwrap_or(name).to_string();
+            lists.insert(key, ProductList::parse(name, text)?);
+        }
+        let mut measures = Vec::new();
+        let mut files = Vec::new();
+        for (name, text) in measure_files {
+            let file: MeasureFile = parse_yaml(name, text)?;
+            for m in file.measures {
+                measures.push(m);
+                files.push(name.to_string());
+            }
+        }
+        let all = Measures {
+            measures,
+            files,
+            countries,
+            lists,
+            column2,
+            fees,
+            reporting_order: stacking.reporting_order,
+        };
+        all.validate()?;
+        Ok(all)
+    }
+
+    fn validate(&self) -> Result<(), MeasureError> {
+        let mut ids = BTreeSet::new();
+        let groups: BTreeSet<&str> = self.measures.iter().map(|m| m.group.as_str()).collect();
+        for (m, file) in self.measures.iter().zip(&self.files) {
+            let bad = |message: String| {
+                Err(MeasureError::Invalid {
+                    file: file.clone(),
+                    id: m.id.clone(),
+                    message,
+                })
+            };
+            let kebab = !m.id.is_empty()
+                && m.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !kebab {
+                return bad("id must be lower-case kebab (a-z, 0-9, -)".into());
+            }
+            if !ids.insert(m.id.as_str()) {
+                return bad("duplicate id".into());
+            }
+            if m.citation.trim().is_empty() || m.instrument.trim().is_empty() {
+                return bad("citation and instrument are required".into());
+            }
+            if m.group.trim().is_empty() {
+                return bad("group is required".into());
+            }
+            if m.effective.until.is_some_and(|u| u <= m.effective.from) {
+                return bad(format!("empty interval: from {} until {:?}", m.effective.from, m.effective.until));
+            }
+            if let CountryScope::Only(list) = &m.countries {
+                if list.is_empty() {
+                    return bad("countries: only [] is empty; use `all` or name countries".into());
+                }
+                if let Some(c) = list.iter().find(|c| self.countries.expand(c).is_none()) {
+                    return bad(format!("unknown country or group {c}"));
+                }
+            }
+            if let Some(c) = m.except_countries.iter().find(|c| self.countries.expand(c).is_none()) {
+                return bad(format!("unknown country or group {c} in except_countries"));
+            }
+            if let Some(c) = m.conditions.export_countries.iter().find(|c| self.countries.expand(c).is_none()) {
+                return bad(format!("unknown country {c} in conditions.export_countries"));
+            }
+            for rule in m.products.include.iter().chain(&m.products.exclude) {
+                match rule {
+                    ProductRule::Hts(codes) => {
+                        for c in codes {
+                            if HtsCode::parse(c).is_err() {
+                                return bad(format!("products: {c:?} is not an HTS number or prefix"));
+                            }
+                        }
+                    }
+                    ProductRule::List(name) => {
+                        if !self.lists.contains_key(name) {
+                            return bad(format!("products: no list data/lists/{name}.csv"));
+                        }
+                    }
+                    ProductRule::Footnote(h) => {
+                        if HtsCode::parse(h).map(|c| c.len()) != Ok(8) {
+                            return bad(format!("products: footnote {h:?} is not an 8-digit heading"));
+                        }
+                    }
+                    ProductRule::Chapters(ch) => {
+                        if ch.iter().any(|&c| c == 0 || c > 99) {
+                            return bad("products: chapters are 1-99".into());
+                        }
+                    }
+                }
+            }
+            match &m.rate {
+                MeasureRate::Additional { percent, .. } | MeasureRate::Floor { percent, .. } => {
+                    if percent.is_sign_negative() {
+                        return bad("negative rate".into());
+                    }
+                }
+                MeasureRate::Exempt { reason } => {
+                    if reason.trim().is_empty() {
+                        return bad("exempt needs a reason".into());
+                    }
+                }
+            }
+            for x in &m.excludes {
+                let ok = match x.strip_prefix("group:") {
+                    Some(g) => groups.contains(g),
+                    None => self.measures.iter().any(|o| &o.id == x),
+                };
+                if !ok {
+                    return bad(format!("excludes {x:?}: no such measure or group"));
+                }
+            }
+        }
+        // One heading, one country, one day: at most one measure.
+        for (i, a) in self.measures.iter().enumerate() {
+            let Some(h) = a.heading else { continue };
+            for b in &self.measures[i + 1..] {
+                if b.heading == Some(h)
+                    && a.effective.overlaps(&b.effective)
+                    && self.countries_overlap(a, b)
+                    && a.products == b.products
+                    && a.conditions == b.conditions
+                {
+                    return Err(MeasureError::Invalid {
+                        file: self.files[i].clone(),
+                        id: a.id.clone(),
+                        message: format!("heading {h} overlaps measure {} in time and countries", b.id),
+                    });
+                }
+            }
+        }
+        for f in &self.fees.mpf {
+            if f.minimum > f.maximum {
+                return Err(MeasureError::Table {
+                    file: "fees.yaml".into(),
+                    message: format!("MPF FY{}: minimum above maximum", f.fiscal_year),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn expand_scope(&self, m: &Measure) -> Option<BTreeSet<String>> {
+        match &m.countries {
+            CountryScope::All => None,
+            CountryScope::Only(list) => Some(
+                list.iter()
+                    .flat_map(|c| self.countries.expand(c).unwrap_or_default())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        }
+    }
+
+    fn countries_overlap(&self, a: &Measure, b: &Measure) -> bool {
+        match (self.expand_scope(a), self.expand_scope(b)) {
+            (Some(x), Some(y)) => x.intersection(&y).next().is_some(),
+            _ => true,
+        }
+    }
+
+    /// Whether goods of `origin` are covered by the measure's countries.
+    pub fn covers_country(&self, m: &Measure, origin: &str) -> bool {
+        let listed = |names: &[String]| {
+            names
+                .iter()
+                .any(|n| self.countries.expand(n).is_some_and(|cs| cs.contains(&origin)))
+        };
+        let inside = match &m.countries {
+            CountryScope::All => true,
+            CountryScope::Only(list) => listed(list),
+        };
+        inside && !listed(&m.except_countries)
+    }
+
+    /// Column 2 applies to goods of `origin` on `date`.
+    pub fn column2(&self, origin: &str, date: Date) -> Option<&Column2Entry> {
+        self.column2
+            .iter()
+            .find(|c| c.effective.contains(date) && c.countries.iter().any(|x| x == origin))
+    }
+
+    /// A measure by id.
+    pub fn get(&self, id: &str) -> Option<&Measure> {
+        self.measures.iter().find(|m| m.id == id)
+    }
+
+    /// Position of an authority in the reporting order.
+    pub fn report_rank(&self, a: Authority) -> usize {
+        self.reporting_order
+            .iter()
+            .position(|x| *x == a)
+            .unwrap_or(self.reporting_order.len())
+    }
+}
+
+fn check_countries_table(file: &str, countries: &Countries, list: &[String]) -> Result<(), MeasureError> {
+    match list.iter().find(|c| !countries.is_country(c)) {
+        Some(c) => Err(MeasureError::Table {
+            file: file.into(),
+            message: format!("unknown country {c}"),
+        }),
+        None => Ok(()),
+    }
+}
