@@ -63,6 +63,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Quote the duties on an entry line: every duty cited, with fees and warnings.
+    Quote(Box<cmd::quote::QuoteArgs>),
     /// List the special tariff treatment programs (SPI codes), their countries and dates.
     Programs {
         /// Print JSON.
@@ -103,7 +105,11 @@ enum DataCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Data(DataCommand::Build { sources, out, lists }) => cmd::data::build(&sources, &out, lists.as_deref()),
+        Command::Data(DataCommand::Build {
+            sources,
+            out,
+            lists,
+        }) => cmd::data::build(&sources, &out, lists.as_deref()),
         Command::Data(DataCommand::Info { json }) => cmd::data::info(json),
         Command::Hts {
             code,
@@ -126,6 +132,7 @@ fn main() -> std::process::ExitCode {
         } => cmd::search::run(&words.join(" "), date.as_deref(), limit, json),
         Command::Revisions { json } => cmd::revisions::run(json),
         Command::Programs { json } => cmd::programs::run(json),
+        Command::Quote(args) => cmd::quote::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use tariff_hts::HtsCode;
 
 pub use schema::{
-    Authority, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval, Measure, MeasureFile,
-    MeasureRate, ProductRule, ProductScope,
+    Authority, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval, Measure,
+    MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
 };
 
 mod embedded {
@@ -88,7 +88,9 @@ impl Countries {
         if self.countries.contains_key(name) {
             Some(vec![name])
         } else {
-            self.groups.get(name).map(|m| m.iter().map(String::as_str).collect())
+            self.groups
+                .get(name)
+                .map(|m| m.iter().map(String::as_str).collect())
         }
     }
 
@@ -133,6 +135,10 @@ pub struct MpfRate {
     pub minimum: Decimal,
     /// Maximum per formal entry, USD.
     pub maximum: Decimal,
+    /// SPI codes whose originating goods are exempt from the MPF (19 U.S.C. 58c(b)(10) and
+    /// the FTA implementing acts), when the claim is eligible.
+    #[serde(default)]
+    pub exempt_spi: Vec<String>,
     /// Legal citation.
     pub citation: String,
     /// Remarks.
@@ -199,7 +205,11 @@ impl ProductList {
         [2, 4, 6, 8, 10]
             .iter()
             .filter(|&&n| n <= digits.len())
-            .any(|&n| self.codes.binary_search_by(|c| c.as_str().cmp(&digits[..n])).is_ok())
+            .any(|&n| {
+                self.codes
+                    .binary_search_by(|c| c.as_str().cmp(&digits[..n]))
+                    .is_ok()
+            })
     }
 
     fn parse(file: &str, text: &str) -> Result<ProductList, MeasureError> {
@@ -355,7 +365,10 @@ impl Measures {
                 return bad("group is required".into());
             }
             if m.effective.until.is_some_and(|u| u <= m.effective.from) {
-                return bad(format!("empty interval: from {} until {:?}", m.effective.from, m.effective.until));
+                return bad(format!(
+                    "empty interval: from {} until {:?}",
+                    m.effective.from, m.effective.until
+                ));
             }
             if let CountryScope::Only(list) = &m.countries {
                 if list.is_empty() {
@@ -365,18 +378,31 @@ impl Measures {
                     return bad(format!("unknown country or group {c}"));
                 }
             }
-            if let Some(c) = m.except_countries.iter().find(|c| self.countries.expand(c).is_none()) {
+            if let Some(c) = m
+                .except_countries
+                .iter()
+                .find(|c| self.countries.expand(c).is_none())
+            {
                 return bad(format!("unknown country or group {c} in except_countries"));
             }
-            if let Some(c) = m.conditions.export_countries.iter().find(|c| self.countries.expand(c).is_none()) {
-                return bad(format!("unknown country {c} in conditions.export_countries"));
+            if let Some(c) = m
+                .conditions
+                .export_countries
+                .iter()
+                .find(|c| self.countries.expand(c).is_none())
+            {
+                return bad(format!(
+                    "unknown country {c} in conditions.export_countries"
+                ));
             }
             for rule in m.products.include.iter().chain(&m.products.exclude) {
                 match rule {
                     ProductRule::Hts(codes) => {
                         for c in codes {
                             if HtsCode::parse(c).is_err() {
-                                return bad(format!("products: {c:?} is not an HTS number or prefix"));
+                                return bad(format!(
+                                    "products: {c:?} is not an HTS number or prefix"
+                                ));
                             }
                         }
                     }
@@ -387,7 +413,9 @@ impl Measures {
                     }
                     ProductRule::Footnote(h) => {
                         if HtsCode::parse(h).map(|c| c.len()) != Ok(8) {
-                            return bad(format!("products: footnote {h:?} is not an 8-digit heading"));
+                            return bad(format!(
+                                "products: footnote {h:?} is not an 8-digit heading"
+                            ));
                         }
                     }
                     ProductRule::Chapters(ch) => {
@@ -403,7 +431,7 @@ impl Measures {
                         return bad("negative rate".into());
                     }
                 }
-                MeasureRate::Exempt { reason } => {
+                MeasureRate::Exempt { reason, .. } => {
                     if reason.trim().is_empty() {
                         return bad("exempt needs a reason".into());
                     }
@@ -432,7 +460,10 @@ impl Measures {
                     return Err(MeasureError::Invalid {
                         file: self.files[i].clone(),
                         id: a.id.clone(),
-                        message: format!("heading {h} overlaps measure {} in time and countries", b.id),
+                        message: format!(
+                            "heading {h} overlaps measure {} in time and countries",
+                            b.id
+                        ),
                     });
                 }
             }
@@ -470,9 +501,11 @@ impl Measures {
     /// Whether goods of `origin` are covered by the measure's countries.
     pub fn covers_country(&self, m: &Measure, origin: &str) -> bool {
         let listed = |names: &[String]| {
-            names
-                .iter()
-                .any(|n| self.countries.expand(n).is_some_and(|cs| cs.contains(&origin)))
+            names.iter().any(|n| {
+                self.countries
+                    .expand(n)
+                    .is_some_and(|cs| cs.contains(&origin))
+            })
         };
         let inside = match &m.countries {
             CountryScope::All => true,
@@ -502,7 +535,11 @@ impl Measures {
     }
 }
 
-fn check_countries_table(file: &str, countries: &Countries, list: &[String]) -> Result<(), MeasureError> {
+fn check_countries_table(
+    file: &str,
+    countries: &Countries,
+    list: &[String],
+) -> Result<(), MeasureError> {
     match list.iter().find(|c| !countries.is_country(c)) {
         Some(c) => Err(MeasureError::Table {
             file: file.into(),

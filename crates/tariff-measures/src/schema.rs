@@ -242,10 +242,26 @@ pub enum MeasureRate {
     },
     /// No duty under this heading, but the heading is declared (at $0): exemptions and
     /// "not subject to" headings.
+    ///
+    /// With `portion`, the exemption covers only that part of the value: instead of switching
+    /// off the measures it `excludes`, it takes the portion out of their basis, and is
+    /// declared with the portion as its basis value (the US-content rule of the reciprocal
+    /// tariffs, 9903.01.34).
     Exempt {
         /// Why, in words (`Annex II`, `in transit`).
         reason: String,
+        /// The part of the value exempted, when not all of it.
+        #[serde(default)]
+        portion: Option<Portion>,
     },
+}
+
+/// A part of the customs value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Portion {
+    /// The value of the US content (entry field `us_content`).
+    UsContent,
 }
 
 /// The base of a floor comparison.

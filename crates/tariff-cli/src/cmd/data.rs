@@ -7,7 +7,12 @@ use std::path::Path;
 pub fn build(sources: &Path, out: &Path, lists: Option<&Path>) -> Result<()> {
     if let Some(dir) = lists {
         let names = tariff_import::build_lists(sources, dir).context("writing product lists")?;
-        eprintln!("wrote {} product list(s) to {}: {}", names.len(), dir.display(), names.join(", "));
+        eprintln!(
+            "wrote {} product list(s) to {}: {}",
+            names.len(),
+            dir.display(),
+            names.join(", ")
+        );
     }
     let started = std::time::Instant::now();
     let built = tariff_import::build(sources)

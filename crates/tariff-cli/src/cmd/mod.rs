@@ -3,6 +3,7 @@
 pub mod data;
 pub mod hts;
 pub mod programs;
+pub mod quote;
 pub mod revisions;
 pub mod search;
 

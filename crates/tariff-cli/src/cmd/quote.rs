@@ -1,0 +1,276 @@
+//! `tariff quote`: the duty stack of an entry line, for one origin, several, or a date range.
+
+use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::io::Write;
+use tariff_engine::{Engine, Entry, Mode, Quote};
+
+/// The command-line inputs of `tariff quote`.
+#[derive(clap::Args)]
+pub struct QuoteArgs {
+    /// HTS number, 8 or 10 digits.
+    #[arg(long)]
+    hts: String,
+    /// Country of origin, ISO 3166 alpha-2 (or use --compare-origins).
+    #[arg(long, required_unless_present = "compare_origins")]
+    origin: Option<String>,
+    /// Entry date (YYYY-MM-DD), or use --dates.
+    #[arg(long, required_unless_present = "dates")]
+    date: Option<String>,
+    /// Customs value in USD.
+    #[arg(long)]
+    value: String,
+    /// Quantity in the unit of the line's specific rate.
+    #[arg(long)]
+    qty: Option<String>,
+    /// Special program claimed (SPI code: KR, S, AU, …).
+    #[arg(long)]
+    spi: Option<String>,
+    /// Value of US content, USD.
+    #[arg(long)]
+    us_content: Option<String>,
+    /// Value of steel content, USD.
+    #[arg(long)]
+    steel_content: Option<String>,
+    /// Value of aluminum content, USD.
+    #[arg(long)]
+    aluminum_content: Option<String>,
+    /// Value of copper content, USD.
+    #[arg(long)]
+    copper_content: Option<String>,
+    /// Date the goods were loaded onto the final mode of transport (YYYY-MM-DD).
+    #[arg(long)]
+    loaded_on: Option<String>,
+    /// Country of export, ISO 3166 alpha-2.
+    #[arg(long)]
+    export_country: Option<String>,
+    /// Mode of transport: vessel, air, truck, rail, other.
+    #[arg(long)]
+    mode: Option<String>,
+    /// Compare origins: one row per country (comma-separated ISO codes).
+    #[arg(long, value_delimiter = ',')]
+    compare_origins: Vec<String>,
+    /// A date range FROM..TO: the stack for each distinct period in it.
+    #[arg(long)]
+    dates: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn money(field: &str, s: &Option<String>) -> Result<Option<Decimal>> {
+    match s {
+        None => Ok(None),
+        Some(t) => {
+            let cleaned = t.trim().replace([',', '$'], "");
+            let d: Decimal = cleaned
+                .parse()
+                .or_else(|_| Decimal::from_scientific(&cleaned))
+                .with_context(|| format!("--{field} {t:?} is not a number"))?;
+            Ok(Some(d))
+        }
+    }
+}
+
+fn date(field: &str, s: &str) -> Result<Date> {
+    s.trim()
+        .parse()
+        .with_context(|| format!("--{field} {s:?} is not a date (expected YYYY-MM-DD)"))
+}
+
+fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
+    let hts = tariff_engine::parse_hts(&a.hts).map_err(anyhow::Error::from)?;
+    let Some(value) = money("value", &Some(a.value.clone()))? else {
+        bail!("--value is required")
+    };
+    let mut e = Entry::new(hts, &origin.trim().to_ascii_uppercase(), on, value);
+    e.quantity = money("qty", &a.qty)?;
+    e.spi = a.spi.clone();
+    e.us_content = money("us-content", &a.us_content)?;
+    e.steel_content = money("steel-content", &a.steel_content)?;
+    e.aluminum_content = money("aluminum-content", &a.aluminum_content)?;
+    e.copper_content = money("copper-content", &a.copper_content)?;
+    e.loaded_on = a
+        .loaded_on
+        .as_deref()
+        .map(|d| date("loaded-on", d))
+        .transpose()?;
+    e.export_country = a
+        .export_country
+        .as_ref()
+        .map(|c| c.trim().to_ascii_uppercase());
+    e.mode = a
+        .mode
+        .as_deref()
+        .map(|m| m.parse::<Mode>().map_err(anyhow::Error::msg))
+        .transpose()?;
+    Ok(e)
+}
+
+pub fn run(a: &QuoteArgs) -> Result<()> {
+    let engine = Engine::embedded().context("loading the embedded data")?;
+    if !a.compare_origins.is_empty() {
+        let on = date("date", a.date.as_deref().unwrap_or(""))?;
+        let mut rows = Vec::new();
+        for o in &a.compare_origins {
+            rows.push(
+                engine
+                    .quote(&entry(a, o, on)?)
+                    .with_context(|| format!("origin {o}"))?,
+            );
+        }
+        if a.json {
+            return super::print_json(&rows);
+        }
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{:<7} {:>14} {:>10} {:>14}  stack",
+            "origin", "total duty", "rate %", "IEEPA part"
+        )?;
+        for q in &rows {
+            let stack: Vec<String> = q
+                .lines
+                .iter()
+                .map(|l| format!("{} {}", l.heading, l.amount))
+                .collect();
+            writeln!(
+                out,
+                "{:<7} {:>14} {:>10} {:>14}  {}",
+                q.origin,
+                q.total_duty,
+                q.effective_rate,
+                q.ieepa_duty,
+                stack.join(" | ")
+            )?;
+        }
+        return Ok(());
+    }
+    let origin = a.origin.clone().unwrap_or_default();
+    if let Some(range) = &a.dates {
+        let (from, to) = range
+            .split_once("..")
+            .with_context(|| format!("--dates {range:?}: expected FROM..TO"))?;
+        let (from, to) = (date("dates", from)?, date("dates", to)?);
+        if to < from {
+            bail!("--dates {range:?}: the end is before the start");
+        }
+        let periods = history(&engine, a, &origin, from, to)?;
+        if a.json {
+            return super::print_json(&periods);
+        }
+        let mut out = std::io::stdout().lock();
+        for p in &periods {
+            writeln!(
+                out,
+                "{} .. {}  total {} ({}%)",
+                p.from, p.to, p.quote.total_duty, p.quote.effective_rate
+            )?;
+            for l in &p.quote.lines {
+                writeln!(
+                    out,
+                    "    {:<14} {:<17} {:>12}  {}",
+                    l.heading, l.authority, l.amount, l.rate
+                )?;
+            }
+        }
+        return Ok(());
+    }
+    let on = date("date", a.date.as_deref().unwrap_or(""))?;
+    let q = engine.quote(&entry(a, &origin, on)?)?;
+    if a.json {
+        return super::print_json(&q);
+    }
+    print_quote(&q)
+}
+
+/// One period of a date range over which the stack stayed the same.
+#[derive(serde::Serialize)]
+struct Period {
+    from: Date,
+    to: Date,
+    quote: Quote,
+}
+
+fn fingerprint(q: &Quote) -> Vec<(String, String, Decimal)> {
+    q.lines
+        .iter()
+        .map(|l| (l.heading.clone(), l.rate.clone(), l.amount))
+        .collect()
+}
+
+fn history(
+    engine: &Engine,
+    a: &QuoteArgs,
+    origin: &str,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Period>> {
+    let mut periods: Vec<Period> = Vec::new();
+    let mut d = from;
+    loop {
+        let q = engine.quote(&entry(a, origin, d)?)?;
+        match periods.last_mut() {
+            Some(p) if fingerprint(&p.quote) == fingerprint(&q) => p.to = d,
+            _ => periods.push(Period {
+                from: d,
+                to: d,
+                quote: q,
+            }),
+        }
+        if d >= to {
+            break;
+        }
+        d = d.tomorrow().context("date overflow")?;
+    }
+    Ok(periods)
+}
+
+fn print_quote(q: &Quote) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} {}  origin {}  entered {}  value {}",
+        q.hts, q.description, q.origin, q.entry_date, q.value
+    )?;
+    writeln!(out, "HTS revision {}", q.revision)?;
+    writeln!(
+        out,
+        "{:<14} {:<17} {:<40} {:>14} {:>12}",
+        "heading", "authority", "rate", "basis value", "amount"
+    )?;
+    for l in &q.lines {
+        let rate: String = l.rate.chars().take(40).collect();
+        writeln!(
+            out,
+            "{:<14} {:<17} {:<40} {:>14} {:>12}",
+            l.heading, l.authority, rate, l.basis_value, l.amount
+        )?;
+        writeln!(out, "{:<14}   {}", "", l.citation)?;
+        if let Some(n) = &l.note {
+            writeln!(out, "{:<14}   note: {n}", "")?;
+        }
+    }
+    writeln!(
+        out,
+        "total duty {}  effective rate {}%  (IEEPA part {})",
+        q.total_duty, q.effective_rate, q.ieepa_duty
+    )?;
+    for f in &q.fees.lines {
+        let note = f
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "fee {} {}% = {}{}   {}",
+            f.fee, f.percent, f.amount, note, f.citation
+        )?;
+    }
+    for w in &q.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! The entry line: what is being imported, from where, when, for how much.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tariff_hts::HtsCode;
+
+/// Mode of transport of the entry (the harbor maintenance fee applies to vessel shipments).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Ocean or other vessel.
+    Vessel,
+    /// Air.
+    Air,
+    /// Truck.
+    Truck,
+    /// Rail.
+    Rail,
+    /// Anything else (mail, pipeline, …).
+    Other,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mode, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vessel" | "ocean" | "sea" => Ok(Mode::Vessel),
+            "air" => Ok(Mode::Air),
+            "truck" | "road" => Ok(Mode::Truck),
+            "rail" => Ok(Mode::Rail),
+            "other" => Ok(Mode::Other),
+            other => Err(format!(
+                "mode {other:?}: expected vessel, air, truck, rail or other"
+            )),
+        }
+    }
+}
+
+/// One entry line, as a broker would key it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// HTS number, 8 or 10 digits.
+    pub hts: HtsCode,
+    /// Country of origin, ISO 3166 alpha-2.
+    pub origin: String,
+    /// Date of entry for consumption or withdrawal from warehouse for consumption.
+    pub entry_date: Date,
+    /// Customs value in USD.
+    pub value: Decimal,
+    /// Quantity in the unit of the line's specific rate, if it has one.
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    /// Special program claimed (SPI code such as `KR` or `S`).
+    #[serde(default)]
+    pub spi: Option<String>,
+    /// Value of US content, USD.
+    #[serde(default)]
+    pub us_content: Option<Decimal>,
+    /// Value of the steel content, USD.
+    #[serde(default)]
+    pub steel_content: Option<Decimal>,
+    /// Value of the aluminum content, USD.
+    #[serde(default)]
+    pub aluminum_content: Option<Decimal>,
+    /// Value of the copper content, USD.
+    #[serde(default)]
+    pub copper_content: Option<Decimal>,
+    /// Date the goods were loaded onto the final mode of transport (in-transit rules).
+    #[serde(default)]
+    pub loaded_on: Option<Date>,
+    /// Country of export, ISO 3166 alpha-2.
+    #[serde(default)]
+    pub export_country: Option<String>,
+    /// Mode of transport.
+    #[serde(default)]
+    pub mode: Option<Mode>,
+}
+
+impl Entry {
+    /// An entry with only the required fields.
+    pub fn new(hts: HtsCode, origin: &str, entry_date: Date, value: Decimal) -> Entry {
+        Entry {
+            hts,
+            origin: origin.to_string(),
+            entry_date,
+            value,
+            quantity: None,
+            spi: None,
+            us_content: None,
+            steel_content: None,
+            aluminum_content: None,
+            copper_content: None,
+            loaded_on: None,
+            export_country: None,
+            mode: None,
+        }
+    }
+}

@@ -1,0 +1,736 @@
+//! The duty engine: an entry line on a date → its cited stack of duties, fees and warnings.
+//!
+//! [`Engine::quote`] takes an [`Entry`] (HTS number, origin, entry date, value and the
+//! optional facts that matter: quantity, SPI claimed, content values, loading date, mode) and
+//! returns a [`Quote`]:
+//!
+//! 1. **Base duty** from the schedule line in force on the entry date (`tariff-schedule`):
+//!    column 2 when the origin is a column 2 country (`column2.yaml`); the special rate when
+//!    an SPI is claimed and the origin is eligible for it on that line and date
+//!    (`tariff-hts::program`); column 1 general otherwise.
+//! 2. **Measures** (`tariff-measures`) in force on the date whose countries, goods and
+//!    conditions match, stacked by precedence and exclusion (see `docs/measures.md`), each
+//!    charged on its basis: additional ad valorem, all-in floor, or exempt at $0.
+//! 3. **Fees**: MPF (ad valorem, clamped to the fiscal year's minimum and maximum) and HMF
+//!    (vessel shipments), from `fees.yaml`.
+//!
+//! Rounding: every duty and fee line is rounded to the cent, half away from zero (the
+//! convention of CBP's entry summary, where each line's duty is stated in whole cents); the
+//! total is the sum of the rounded lines. `effective_rate` is `total_duty / value × 100`
+//! rounded to 4 decimal places. No rate, country or date is written in this crate.
+
+mod entry;
+mod quote;
+
+pub use entry::{Entry, Mode};
+pub use quote::{DutyLine, FeeLine, FeeSummary, Quote};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeSet;
+use tariff_hts::HtsCode;
+use tariff_hts::program::Programs;
+use tariff_hts::rate::{Basis as RateBasis, Rate};
+use tariff_measures::{Basis, FloorAgainst, Measure, MeasureRate, Measures, Portion, ProductRule};
+use tariff_schedule::{LineReport, LookupError, Schedule};
+
+/// Why a quote could not be made. Each variant names the input field at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QuoteError {
+    /// An input field is invalid.
+    #[error("{field}: {message}")]
+    Input {
+        /// The field (`hts`, `origin`, `entry_date`, `value`, `quantity`, …).
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn input(field: &'static str, message: impl Into<String>) -> QuoteError {
+    QuoteError::Input {
+        field,
+        message: message.into(),
+    }
+}
+
+/// Why the engine's data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The schedule dataset.
+    #[error(transparent)]
+    Schedule(#[from] tariff_schedule::DatasetError),
+    /// The measure data.
+    #[error(transparent)]
+    Measures(#[from] tariff_measures::MeasureError),
+    /// The special-program table.
+    #[error(transparent)]
+    Programs(#[from] tariff_hts::program::ProgramError),
+}
+
+/// The schedule, the measures and the programs, ready to quote.
+#[derive(Debug)]
+pub struct Engine {
+    schedule: Schedule,
+    measures: Measures,
+    programs: Programs,
+}
+
+/// Rounds to the cent, half away from zero, and always shows two decimals.
+fn cents(x: Decimal) -> Decimal {
+    let mut c = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    c.rescale(2);
+    c
+}
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// The base duty as worked out from the schedule.
+struct Base {
+    line: DutyLine,
+    /// Column 1 general ad valorem equivalent, percent (for floors).
+    general_ave: Option<Decimal>,
+    /// Applied column 1 rate AVE (special when claimed and eligible), percent.
+    applied_ave: Option<Decimal>,
+    /// An SPI was claimed and is eligible.
+    spi_eligible: bool,
+}
+
+impl Engine {
+    /// Loads the embedded schedule, measures and programs.
+    pub fn embedded() -> Result<Engine, EngineError> {
+        Ok(Engine {
+            schedule: Schedule::embedded()?,
+            measures: Measures::embedded()?,
+            programs: Programs::embedded()?,
+        })
+    }
+
+    /// Builds an engine from parts (tests and scenarios).
+    pub fn new(schedule: Schedule, measures: Measures, programs: Programs) -> Engine {
+        Engine {
+            schedule,
+            measures,
+            programs,
+        }
+    }
+
+    /// The schedule.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// The measures.
+    pub fn measures(&self) -> &Measures {
+        &self.measures
+    }
+
+    /// Quotes one entry line.
+    pub fn quote(&self, e: &Entry) -> Result<Quote, QuoteError> {
+        let mut warnings = Vec::new();
+        self.check_input(e)?;
+        let line = self
+            .schedule
+            .line_at(&e.hts, e.entry_date)
+            .map_err(|err| match err {
+                LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
+                _ => input("hts", err.to_string()),
+            })?;
+        let base = self.base_duty(e, &line, &mut warnings)?;
+        let refs = self.footnote_refs(e, &line);
+        let digits = e.hts.digits().to_string();
+
+        // 1. Candidates: in force, country, goods, conditions.
+        let mut candidates: Vec<&Measure> = self
+            .measures
+            .measures
+            .iter()
+            .filter(|m| m.effective.contains(e.entry_date))
+            .filter(|m| self.measures.covers_country(m, &e.origin))
+            .filter(|m| self.covers_goods(m, &digits, e.hts.chapter(), &refs))
+            .filter(|m| self.conditions_hold(m, e, base.spi_eligible, &mut warnings))
+            .collect();
+        candidates.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(a.id.cmp(&b.id)));
+
+        // 2. Stacking: walk by precedence; what applies switches off what it excludes, or
+        //    takes its portion out of their basis.
+        let mut off: BTreeSet<&str> = BTreeSet::new();
+        let mut reduced: Vec<(&str, Portion)> = Vec::new();
+        let mut applied: Vec<&Measure> = Vec::new();
+        for m in &candidates {
+            if off.contains(m.id.as_str()) {
+                continue;
+            }
+            applied.push(m);
+            let portion = match &m.rate {
+                MeasureRate::Exempt { portion, .. } => *portion,
+                _ => None,
+            };
+            for t in &m.excludes {
+                for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
+                    match portion {
+                        Some(p) => reduced.push((target.id.as_str(), p)),
+                        None => {
+                            off.insert(target.id.as_str());
+                        }
+                    }
+                }
+            }
+        }
+
+        // 3. Amounts.
+        let mut lines: Vec<(usize, String, DutyLine)> = Vec::new();
+        for m in applied {
+            let portion_off: Decimal = reduced
+                .iter()
+                .filter(|(id, _)| *id == m.id)
+                .map(|(_, p)| self.portion_value(*p, e))
+                .sum();
+            let line = self.measure_line(m, e, &base, portion_off, &line, &mut warnings);
+            lines.push((
+                self.measures.report_rank(m.authority),
+                line.heading.clone(),
+                line,
+            ));
+        }
+        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, _, l)| l).collect();
+        out.push(base.line);
+
+        let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
+        let ieepa_duty: Decimal = cents(out.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
+        let effective_rate = if e.value.is_zero() {
+            Decimal::ZERO
+        } else {
+            (total_duty / e.value * HUNDRED)
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+        };
+        let fees = self.fees(e, base.spi_eligible, &mut warnings);
+        Ok(Quote {
+            hts: line.code.clone(),
+            description: line.description.clone(),
+            origin: e.origin.clone(),
+            entry_date: e.entry_date,
+            value: e.value,
+            revision: line.revision.clone(),
+            lines: out,
+            total_duty,
+            effective_rate,
+            ieepa_duty,
+            fees,
+            warnings,
+        })
+    }
+
+    fn check_input(&self, e: &Entry) -> Result<(), QuoteError> {
+        if e.hts.len() < 8 {
+            return Err(input(
+                "hts",
+                format!(
+                    "{} is a heading; an entry line needs an 8- or 10-digit number",
+                    e.hts
+                ),
+            ));
+        }
+        if !self.measures.countries.is_country(&e.origin) {
+            return Err(input(
+                "origin",
+                format!("{:?} is not an ISO 3166 alpha-2 country code", e.origin),
+            ));
+        }
+        if let Some(x) = &e.export_country
+            && !self.measures.countries.is_country(x)
+        {
+            return Err(input(
+                "export_country",
+                format!("{x:?} is not an ISO 3166 alpha-2 country code"),
+            ));
+        }
+        if e.value.is_sign_negative() {
+            return Err(input("value", format!("{} is negative", e.value)));
+        }
+        let fields = [
+            ("quantity", e.quantity),
+            ("us_content", e.us_content),
+            ("steel_content", e.steel_content),
+            ("aluminum_content", e.aluminum_content),
+            ("copper_content", e.copper_content),
+        ];
+        for (field, v) in fields {
+            if let Some(v) = v {
+                if v.is_sign_negative() {
+                    return Err(input(field, format!("{v} is negative")));
+                }
+                if field != "quantity" && v > e.value {
+                    return Err(input(
+                        field,
+                        format!("{v} exceeds the customs value {}", e.value),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn base_duty(
+        &self,
+        e: &Entry,
+        line: &LineReport,
+        warnings: &mut Vec<String>,
+    ) -> Result<Base, QuoteError> {
+        let first_rate = |r: &Option<tariff_schedule::RateReport>| -> Option<(String, Rate)> {
+            let r = r.as_ref()?;
+            let cell = r.parsed.as_ref()?;
+            Some((r.text.trim().to_string(), cell.groups.first()?.rate.clone()))
+        };
+        let rate_basis = |rate: &Rate| {
+            let mut b = RateBasis::new(e.value);
+            if let Some(q) = e.quantity {
+                b = b.with_quantity(q);
+            }
+            let _ = rate;
+            b
+        };
+        let amount_of = |rate: &Rate, text: &str| -> Result<Decimal, QuoteError> {
+            rate.amount(&rate_basis(rate)).map_err(|err| {
+                let field = if e.quantity.is_none() {
+                    "quantity"
+                } else {
+                    "hts"
+                };
+                input(field, format!("base rate {text:?} of {}: {err}", line.code))
+            })
+        };
+        let ave = |rate: &Rate| -> Option<Decimal> {
+            if e.value.is_zero() {
+                return None;
+            }
+            rate.amount(&rate_basis(rate))
+                .ok()
+                .map(|a| a / e.value * HUNDRED)
+        };
+        let rev = format!(
+            "HTSUS {} ({}), {}",
+            line.rates_from.as_deref().unwrap_or(&line.code),
+            line.revision,
+            "column 1 general"
+        );
+        let general = first_rate(&line.general);
+        let general_ave = general.as_ref().and_then(|(_, r)| ave(r));
+        let source = line.rates_from.clone().unwrap_or_else(|| line.code.clone());
+
+        // Column 2.
+        if let Some(c2) = self.measures.column2(&e.origin, e.entry_date) {
+            let (text, rate) = first_rate(&line.other)
+                .ok_or_else(|| input("hts", format!("{} has no column 2 rate", line.code)))?;
+            let amount = cents(amount_of(&rate, &text)?);
+            return Ok(Base {
+                line: DutyLine {
+                    heading: line.code.clone(),
+                    authority: "base_column2".into(),
+                    measure: None,
+                    description: format!("column 2 rate of {source} for goods of {}", e.origin),
+                    rate: text,
+                    rate_percent: ad_valorem_percent(&rate),
+                    basis: "full_value".into(),
+                    basis_value: e.value,
+                    amount,
+                    citation: format!(
+                        "HTSUS {source} ({}), column 2; {}",
+                        line.revision, c2.citation
+                    ),
+                    note: c2.note.clone(),
+                    ieepa: false,
+                },
+                general_ave,
+                applied_ave: ave(&rate),
+                spi_eligible: false,
+            });
+        }
+
+        // Special program.
+        let mut spi_eligible = false;
+        if let Some(spi) = &e.spi {
+            let answer = self
+                .schedule
+                .special_rate(&self.programs, &e.hts, e.entry_date, spi.trim(), &e.origin)
+                .map_err(|err| input("hts", err.to_string()))?;
+            if let (true, Some(rate)) = (answer.eligible, answer.rate_parsed.clone()) {
+                spi_eligible = true;
+                let text = answer.rate.clone().unwrap_or_default();
+                let amount = cents(amount_of(&rate, &text)?);
+                let program = self.programs.get(spi.trim());
+                return Ok(Base {
+                    line: DutyLine {
+                        heading: line.code.clone(),
+                        authority: "base_special".into(),
+                        measure: None,
+                        description: format!(
+                            "special rate of {source} under {}",
+                            program.map(|p| p.name.as_str()).unwrap_or(spi)
+                        ),
+                        rate: text,
+                        rate_percent: ad_valorem_percent(&rate),
+                        basis: "full_value".into(),
+                        basis_value: e.value,
+                        amount,
+                        citation: format!(
+                            "HTSUS {source} ({}), column 1 special ({spi}); {}",
+                            line.revision,
+                            program.map(|p| p.citation.as_str()).unwrap_or("")
+                        ),
+                        note: Some(answer.reason.clone()),
+                        ieepa: false,
+                    },
+                    general_ave,
+                    applied_ave: ave(&rate),
+                    spi_eligible,
+                });
+            }
+            warnings.push(format!(
+                "SPI {spi} not applied: {}; column 1 general used",
+                answer.reason
+            ));
+        }
+
+        let (text, rate) = general.ok_or_else(|| {
+            input(
+                "hts",
+                format!(
+                    "{} has no parsed column 1 general rate in {}",
+                    line.code, line.revision
+                ),
+            )
+        })?;
+        let amount = cents(amount_of(&rate, &text)?);
+        Ok(Base {
+            line: DutyLine {
+                heading: line.code.clone(),
+                authority: "base_general".into(),
+                measure: None,
+                description: format!("column 1 general rate of {source}"),
+                rate: text,
+                rate_percent: ad_valorem_percent(&rate),
+                basis: "full_value".into(),
+                basis_value: e.value,
+                amount,
+                citation: rev,
+                note: None,
+                ieepa: false,
+            },
+            general_ave,
+            applied_ave: general_ave,
+            spi_eligible,
+        })
+    }
+
+    /// Chapter 99 headings the line's footnotes (and its rate line's) reference.
+    fn footnote_refs(&self, e: &Entry, line: &LineReport) -> BTreeSet<String> {
+        let mut refs: BTreeSet<String> = line.chapter99_references.iter().cloned().collect();
+        if let Some(eight) = e.hts.truncate(8)
+            && let Ok(parent) = self.schedule.line_at(&eight, e.entry_date)
+        {
+            refs.extend(parent.chapter99_references);
+        }
+        refs
+    }
+
+    fn covers_goods(
+        &self,
+        m: &Measure,
+        digits: &str,
+        chapter: u8,
+        refs: &BTreeSet<String>,
+    ) -> bool {
+        let matches = |r: &ProductRule| match r {
+            ProductRule::Hts(codes) => codes
+                .iter()
+                .any(|c| digits.starts_with(&c.replace(['.', ' '], ""))),
+            ProductRule::List(name) => self
+                .measures
+                .lists
+                .get(name)
+                .is_some_and(|l| l.covers(digits)),
+            ProductRule::Footnote(h) => refs.contains(h),
+            ProductRule::Chapters(chs) => chs.contains(&chapter),
+        };
+        let included = m.products.include.is_empty() || m.products.include.iter().any(matches);
+        included && !m.products.exclude.iter().any(matches)
+    }
+
+    fn conditions_hold(
+        &self,
+        m: &Measure,
+        e: &Entry,
+        spi_eligible: bool,
+        warnings: &mut Vec<String>,
+    ) -> bool {
+        let c = &m.conditions;
+        let claimed = |list: &[String]| {
+            spi_eligible
+                && e.spi
+                    .as_deref()
+                    .is_some_and(|s| list.iter().any(|x| x == s.trim()))
+        };
+        if !c.spi_claimed.is_empty() && !claimed(&c.spi_claimed) {
+            return false;
+        }
+        if !c.spi_not_claimed.is_empty() && claimed(&c.spi_not_claimed) {
+            return false;
+        }
+        if let Some(before) = c.entered_before
+            && e.entry_date >= before
+        {
+            return false;
+        }
+        if let Some(before) = c.loaded_before {
+            match e.loaded_on {
+                Some(d) if d < before => {}
+                Some(_) => return false,
+                None => {
+                    warnings.push(format!(
+                        "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
+                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        m.description
+                    ));
+                    return false;
+                }
+            }
+        }
+        if let Some(p) = c.us_content_at_least_percent {
+            match e.us_content {
+                Some(us) if !e.value.is_zero() && us / e.value * HUNDRED >= p => {}
+                _ => return false,
+            }
+        }
+        if !c.export_countries.is_empty() {
+            match &e.export_country {
+                Some(x) if c.export_countries.iter().any(|y| y == x) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn portion_value(&self, p: Portion, e: &Entry) -> Decimal {
+        match p {
+            Portion::UsContent => e.us_content.unwrap_or_default(),
+        }
+    }
+
+    fn basis_value(&self, b: Basis, e: &Entry, m: &Measure, warnings: &mut Vec<String>) -> Decimal {
+        let mut content = |v: Option<Decimal>, what: &str| match v {
+            Some(v) => v,
+            None => {
+                warnings.push(format!(
+                    "{} is charged on the value of the {what} content, which was not given; assumed to be the full customs value {}",
+                    m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                    e.value
+                ));
+                e.value
+            }
+        };
+        match b {
+            Basis::FullValue => e.value,
+            Basis::NonUsContent => e.value - e.us_content.unwrap_or_default(),
+            Basis::SteelContent => content(e.steel_content, "steel"),
+            Basis::AluminumContent => content(e.aluminum_content, "aluminum"),
+            Basis::CopperContent => content(e.copper_content, "copper"),
+            Basis::NonMetalContent => {
+                let metal = e.steel_content.unwrap_or_default()
+                    + e.aluminum_content.unwrap_or_default()
+                    + e.copper_content.unwrap_or_default();
+                (e.value - metal).max(Decimal::ZERO)
+            }
+        }
+    }
+
+    fn measure_line(
+        &self,
+        m: &Measure,
+        e: &Entry,
+        base: &Base,
+        portion_off: Decimal,
+        line: &LineReport,
+        warnings: &mut Vec<String>,
+    ) -> DutyLine {
+        let heading = m
+            .heading
+            .map(|h| h.to_string())
+            .unwrap_or_else(|| m.id.clone());
+        let ieepa = m.refundable.unwrap_or(m.authority.is_ieepa());
+        let citation = format!("{}; HTS revision {}", m.citation, line.revision);
+        let mut dl = DutyLine {
+            heading,
+            authority: m.authority.name().to_string(),
+            measure: Some(m.id.clone()),
+            description: m.description.clone(),
+            rate: String::new(),
+            rate_percent: None,
+            basis: "full_value".into(),
+            basis_value: e.value,
+            amount: Decimal::ZERO,
+            citation,
+            note: m.note.clone().filter(|_| false),
+            ieepa,
+        };
+        match &m.rate {
+            MeasureRate::Additional {
+                percent,
+                basis,
+                text,
+            } => {
+                let mut value = self.basis_value(*basis, e, m, warnings);
+                let mut basis_name = basis_name(*basis).to_string();
+                if !portion_off.is_zero() {
+                    value = (value - portion_off).max(Decimal::ZERO);
+                    basis_name = "non_us_content".into();
+                }
+                dl.rate = text.clone();
+                dl.rate_percent = Some(*percent);
+                dl.basis = basis_name;
+                dl.basis_value = value;
+                dl.amount = cents(value * *percent / HUNDRED);
+            }
+            MeasureRate::Floor {
+                percent,
+                against,
+                text,
+            } => {
+                let (base_ave, label) = match against {
+                    FloorAgainst::General => (base.general_ave, "column 1 general"),
+                    FloorAgainst::Applied => (base.applied_ave, "column 1 rate applied"),
+                };
+                let base_ave = base_ave.unwrap_or_else(|| {
+                    warnings.push(format!(
+                        "{}: the {label} rate has no ad valorem equivalent here; taken as 0%",
+                        dl.heading
+                    ));
+                    Decimal::ZERO
+                });
+                let extra = (*percent - base_ave).max(Decimal::ZERO);
+                let mut value = e.value;
+                if !portion_off.is_zero() {
+                    value = (value - portion_off).max(Decimal::ZERO);
+                    dl.basis = "non_us_content".into();
+                }
+                dl.rate = format!(
+                    "{text} ({percent}% all-in floor less {label} {})",
+                    base_ave.normalize()
+                );
+                dl.rate_percent = Some(extra.normalize());
+                dl.basis_value = value;
+                dl.amount = cents(value * extra / HUNDRED);
+                dl.note = Some(format!(
+                    "floor: {percent}% inclusive of the {label} rate ({}%)",
+                    base_ave.round_dp(4).normalize()
+                ));
+            }
+            MeasureRate::Exempt { reason, portion } => {
+                dl.rate = "no additional duty".into();
+                dl.rate_percent = Some(Decimal::ZERO);
+                dl.amount = cents(Decimal::ZERO);
+                dl.note = Some(format!("exempt: {reason}"));
+                if let Some(p) = portion {
+                    dl.basis = "us_content".into();
+                    dl.basis_value = self.portion_value(*p, e);
+                }
+            }
+        }
+        dl
+    }
+
+    fn fees(&self, e: &Entry, spi_eligible: bool, warnings: &mut Vec<String>) -> FeeSummary {
+        let mut lines = Vec::new();
+        match self.measures.fees.mpf_at(e.entry_date) {
+            Some(mpf) => {
+                let exempt = spi_eligible
+                    && e.spi
+                        .as_deref()
+                        .is_some_and(|s| mpf.exempt_spi.iter().any(|x| x == s.trim()));
+                let raw = cents(e.value * mpf.percent / HUNDRED);
+                let (amount, note) = if exempt {
+                    (
+                        cents(Decimal::ZERO),
+                        Some(format!(
+                            "exempt: originating goods under SPI {}",
+                            e.spi.clone().unwrap_or_default()
+                        )),
+                    )
+                } else if raw < mpf.minimum {
+                    (
+                        mpf.minimum,
+                        Some(format!("minimum ${} (FY{})", mpf.minimum, mpf.fiscal_year)),
+                    )
+                } else if raw > mpf.maximum {
+                    (
+                        mpf.maximum,
+                        Some(format!("maximum ${} (FY{})", mpf.maximum, mpf.fiscal_year)),
+                    )
+                } else {
+                    (raw, None)
+                };
+                lines.push(FeeLine {
+                    fee: "mpf".into(),
+                    percent: mpf.percent,
+                    amount,
+                    citation: mpf.citation.clone(),
+                    note,
+                });
+            }
+            None => warnings.push(format!("no MPF rate in the data for {}", e.entry_date)),
+        }
+        if e.mode == Some(Mode::Vessel) {
+            match self.measures.fees.hmf_at(e.entry_date) {
+                Some(hmf) => lines.push(FeeLine {
+                    fee: "hmf".into(),
+                    percent: hmf.percent,
+                    amount: cents(e.value * hmf.percent / HUNDRED),
+                    citation: hmf.citation.clone(),
+                    note: None,
+                }),
+                None => warnings.push(format!("no HMF rate in the data for {}", e.entry_date)),
+            }
+        } else if e.mode.is_none() {
+            warnings.push(
+                "no mode of transport given: HMF (vessel shipments only) not computed".into(),
+            );
+        }
+        let total = cents(lines.iter().map(|l| l.amount).sum());
+        FeeSummary { lines, total }
+    }
+}
+
+/// Whether an `excludes` entry (`id` or `group:<name>`) names measure `m`.
+fn targets(entry: &str, m: &Measure) -> bool {
+    match entry.strip_prefix("group:") {
+        Some(g) => m.group == g,
+        None => m.id == entry,
+    }
+}
+
+fn basis_name(b: Basis) -> &'static str {
+    match b {
+        Basis::FullValue => "full_value",
+        Basis::NonUsContent => "non_us_content",
+        Basis::SteelContent => "steel_content",
+        Basis::AluminumContent => "aluminum_content",
+        Basis::CopperContent => "copper_content",
+        Basis::NonMetalContent => "non_metal_content",
+    }
+}
+
+/// The percent of a plain ad valorem rate (`Free` is 0).
+fn ad_valorem_percent(rate: &Rate) -> Option<Decimal> {
+    match rate {
+        Rate::Free => Some(Decimal::ZERO),
+        Rate::AdValorem { percent, on: None } => Some(*percent),
+        _ => None,
+    }
+}
+
+/// Parses an HTS number for an entry (convenience for callers with text).
+pub fn parse_hts(text: &str) -> Result<HtsCode, QuoteError> {
+    HtsCode::parse(text).map_err(|e| input("hts", e.to_string()))
+}
