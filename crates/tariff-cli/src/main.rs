@@ -63,6 +63,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the measures (Chapter 99 duties and exemptions) in force on a date.
+    Measures {
+        /// Date (YYYY-MM-DD); default: the last date the dataset covers.
+        #[arg(long)]
+        date: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Quote the duties on an entry line: every duty cited, with fees and warnings.
     Quote(Box<cmd::quote::QuoteArgs>),
     /// List the special tariff treatment programs (SPI codes), their countries and dates.
@@ -133,6 +142,7 @@ fn main() -> std::process::ExitCode {
         Command::Revisions { json } => cmd::revisions::run(json),
         Command::Programs { json } => cmd::programs::run(json),
         Command::Quote(args) => cmd::quote::run(&args),
+        Command::Measures { date, json } => cmd::measures::run(date.as_deref(), json),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod hts;
+pub mod measures;
 pub mod programs;
 pub mod quote;
 pub mod revisions;
