@@ -8,7 +8,10 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut out = String::new();
-    for (dir, ext, name) in [("measures", "yaml", "MEASURE_FILES"), ("lists", "csv", "LIST_FILES")] {
+    for (dir, ext, name) in [
+        ("measures", "yaml", "MEASURE_FILES"),
+        ("lists", "csv", "LIST_FILES"),
+    ] {
         let d = root.join(dir);
         println!("cargo:rerun-if-changed={}", d.display());
         let mut files: Vec<String> = std::fs::read_dir(&d)
@@ -20,12 +23,21 @@ fn main() {
             })
             .unwrap_or_default();
         files.sort();
-        writeln!(out, "/// Embedded `data/{dir}/*.{ext}` files: (file name, contents).").unwrap();
+        writeln!(
+            out,
+            "/// Embedded `data/{dir}/*.{ext}` files: (file name, contents)."
+        )
+        .unwrap();
         writeln!(out, "pub const {name}: &[(&str, &str)] = &[").unwrap();
         for f in files {
             let path = d.join(&f);
             println!("cargo:rerun-if-changed={}", path.display());
-            writeln!(out, "    ({f:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "    ({f:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "];").unwrap();
     }

@@ -146,8 +146,10 @@ impl Engine {
             .measures
             .measures
             .iter()
-            .filter(|m| m.effective.contains(e.entry_date))
-            .filter(|m| self.measures.covers_country(m, &e.origin))
+            .enumerate()
+            .filter(|(_, m)| m.effective.contains(e.entry_date))
+            .filter(|(i, _)| self.measures.covers_country_at(*i, &e.origin))
+            .map(|(_, m)| m)
             .filter(|m| self.covers_goods(m, &digits, e.hts.chapter(), &refs))
             .filter(|m| self.conditions_hold(m, e, base.spi_eligible, &mut warnings))
             .collect();

@@ -253,6 +253,9 @@ pub struct Measures {
     pub fees: Fees,
     /// Reporting order of authorities.
     pub reporting_order: Vec<Authority>,
+    /// Per measure (same index): the countries covered (`None`: all) and excepted, with
+    /// groups expanded.
+    scopes: Vec<(Option<BTreeSet<String>>, BTreeSet<String>)>,
 }
 
 /// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
@@ -324,7 +327,7 @@ impl Measures {
                 files.push(name.to_string());
             }
         }
-        let all = Measures {
+        let mut all = Measures {
             measures,
             files,
             countries,
@@ -332,8 +335,22 @@ impl Measures {
             column2,
             fees,
             reporting_order: stacking.reporting_order,
+            scopes: Vec::new(),
         };
         all.validate()?;
+        all.scopes = all
+            .measures
+            .iter()
+            .map(|m| {
+                let except = m
+                    .except_countries
+                    .iter()
+                    .flat_map(|c| all.countries.expand(c).unwrap_or_default())
+                    .map(str::to_string)
+                    .collect();
+                (all.expand_scope(m), except)
+            })
+            .collect();
         Ok(all)
     }
 
@@ -495,6 +512,14 @@ impl Measures {
         match (self.expand_scope(a), self.expand_scope(b)) {
             (Some(x), Some(y)) => x.intersection(&y).next().is_some(),
             _ => true,
+        }
+    }
+
+    /// Whether goods of `origin` are covered by the countries of the measure at `index`.
+    pub fn covers_country_at(&self, index: usize, origin: &str) -> bool {
+        match self.scopes.get(index) {
+            Some((inside, except)) => inside.as_ref().is_none_or(|s| s.contains(origin)) && !except.contains(origin),
+            None => self.covers_country(&self.measures[index], origin),
         }
     }
 

@@ -7,7 +7,10 @@ use tariff_measures::{MeasureError, MeasureRate, Measures};
 use tariff_schedule::Schedule;
 
 fn shared_sources() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/sources"));
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/sources"
+    ));
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -22,7 +25,10 @@ fn embedded_data_loads() {
     eprintln!(
         "{} measures in {} files, {} lists, {} countries",
         m.measures.len(),
-        m.files.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        m.files
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         m.lists.len(),
         m.countries.countries.len()
     );
@@ -52,14 +58,20 @@ fn rates_match_the_hts_text_of_their_heading() {
         let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         let found = s.lines()[id as usize].versions.iter().any(|v| {
             let from = s.revision_date(v.from).unwrap();
-            let until = (v.until != tariff_schedule::model::OPEN).then(|| s.revision_date(v.until).unwrap());
+            let until = (v.until != tariff_schedule::model::OPEN)
+                .then(|| s.revision_date(v.until).unwrap());
             let overlaps = me.effective.until.is_none_or(|u| from < u)
-                && until.is_none_or(|u| me.effective.from < u.checked_add(jiff::Span::new().days(60)).unwrap());
+                && until.is_none_or(|u| {
+                    me.effective.from < u.checked_add(jiff::Span::new().days(60)).unwrap()
+                });
             overlaps && norm(s.general_text(v)) == norm(text)
         });
         checked += 1;
         if !found {
-            problems.push(format!("{}: {heading} never reads {text:?} around its interval", me.id));
+            problems.push(format!(
+                "{}: {heading} never reads {text:?} around its interval",
+                me.id
+            ));
         }
     }
     eprintln!("{checked} measure rates checked against the HTS");
@@ -77,7 +89,11 @@ fn sources_named_by_measures_exist() {
         .filter(|(_, s)| !dir.join(s).exists())
         .map(|(me, s)| format!("{}: {s}", me.id))
         .collect();
-    assert!(missing.is_empty(), "missing sources:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "missing sources:\n{}",
+        missing.join("\n")
+    );
 }
 
 const COUNTRIES: &str = "countries:\n  KR: Korea\n  JP: Japan\ngroups:\n  EU: [JP]\n";
@@ -104,7 +120,10 @@ const GOOD: &str = r#"  - id: a
 #[test]
 fn a_good_measure_loads() {
     let m = one(GOOD).unwrap();
-    assert_eq!(m.measures[0].heading, Some(HtsCode::parse("9903.01.25").unwrap()));
+    assert_eq!(
+        m.measures[0].heading,
+        Some(HtsCode::parse("9903.01.25").unwrap())
+    );
 }
 
 #[test]
@@ -112,12 +131,33 @@ fn bad_measures_are_named_errors() {
     let cases = [
         (GOOD.replace("citation: c", "citation: ''"), "citation"),
         (GOOD.replace("[KR]", "[XX]"), "unknown country"),
-        (GOOD.replace("group: reciprocal", "group: reciprocal\n    colour: red"), "unknown field"),
-        (GOOD.replace("until: 2025-08-07", "until: 2025-04-01"), "empty interval"),
+        (
+            GOOD.replace("group: reciprocal", "group: reciprocal\n    colour: red"),
+            "unknown field",
+        ),
+        (
+            GOOD.replace("until: 2025-08-07", "until: 2025-04-01"),
+            "empty interval",
+        ),
         (GOOD.replace("id: a", "id: A b"), "kebab"),
-        (GOOD.replace("group: reciprocal", "group: reciprocal\n    excludes: [nope]"), "no such measure"),
-        (format!("{GOOD}{}", GOOD.replace("id: a", "id: b")), "overlaps"),
-        (format!("{GOOD}{}", GOOD.replace("id: a", "id: b").replace("[KR]", "[EU]")), ""),
+        (
+            GOOD.replace(
+                "group: reciprocal",
+                "group: reciprocal\n    excludes: [nope]",
+            ),
+            "no such measure",
+        ),
+        (
+            format!("{GOOD}{}", GOOD.replace("id: a", "id: b")),
+            "overlaps",
+        ),
+        (
+            format!(
+                "{GOOD}{}",
+                GOOD.replace("id: a", "id: b").replace("[KR]", "[EU]")
+            ),
+            "",
+        ),
     ];
     for (yaml, needle) in cases {
         let r = one(&yaml);

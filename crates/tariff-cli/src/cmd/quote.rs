@@ -19,25 +19,25 @@ pub struct QuoteArgs {
     #[arg(long, required_unless_present = "dates")]
     date: Option<String>,
     /// Customs value in USD.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     value: String,
     /// Quantity in the unit of the line's specific rate.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     qty: Option<String>,
     /// Special program claimed (SPI code: KR, S, AU, …).
     #[arg(long)]
     spi: Option<String>,
     /// Value of US content, USD.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     us_content: Option<String>,
     /// Value of steel content, USD.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     steel_content: Option<String>,
     /// Value of aluminum content, USD.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     aluminum_content: Option<String>,
     /// Value of copper content, USD.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     copper_content: Option<String>,
     /// Date the goods were loaded onto the final mode of transport (YYYY-MM-DD).
     #[arg(long)]
