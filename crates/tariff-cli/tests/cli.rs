@@ -218,14 +218,38 @@ fn special_program_claims() {
 #[test]
 fn quote_json_has_the_documented_keys() {
     let v = json(&[
-        "quote", "--hts", "6109.10.00.04", "--origin", "VN", "--date", "2025-01-15", "--value", "10000", "--json",
+        "quote",
+        "--hts",
+        "6109.10.00.04",
+        "--origin",
+        "VN",
+        "--date",
+        "2025-01-15",
+        "--value",
+        "10000",
+        "--json",
     ]);
     assert_eq!(v["total_duty"], "1650.00");
-    for key in ["total_duty", "effective_rate", "lines", "fees", "warnings", "ieepa_duty", "revision"] {
+    for key in [
+        "total_duty",
+        "effective_rate",
+        "lines",
+        "fees",
+        "warnings",
+        "ieepa_duty",
+        "revision",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}: {v}");
     }
     let line = &v["lines"][0];
-    for key in ["heading", "authority", "rate", "basis_value", "amount", "citation"] {
+    for key in [
+        "heading",
+        "authority",
+        "rate",
+        "basis_value",
+        "amount",
+        "citation",
+    ] {
         assert!(line.get(key).is_some(), "missing lines[].{key}: {line}");
     }
 }
@@ -233,14 +257,32 @@ fn quote_json_has_the_documented_keys() {
 #[test]
 fn quote_compare_origins_and_dates() {
     let rows = json(&[
-        "quote", "--hts", "6109.10.00.04", "--date", "2025-01-15", "--value", "10000", "--compare-origins", "VN,KR,RU",
-        "--spi", "KR", "--json",
+        "quote",
+        "--hts",
+        "6109.10.00.04",
+        "--date",
+        "2025-01-15",
+        "--value",
+        "10000",
+        "--compare-origins",
+        "VN,KR,RU",
+        "--spi",
+        "KR",
+        "--json",
     ]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[1]["total_duty"], "0.00", "KORUS for Korea");
     let periods = json(&[
-        "quote", "--hts", "6109.10.00.04", "--origin", "VN", "--dates", "2025-01-01..2025-01-31", "--value", "10000",
+        "quote",
+        "--hts",
+        "6109.10.00.04",
+        "--origin",
+        "VN",
+        "--dates",
+        "2025-01-01..2025-01-31",
+        "--value",
+        "10000",
         "--json",
     ]);
     assert!(!periods.as_array().unwrap().is_empty());
@@ -249,10 +291,22 @@ fn quote_compare_origins_and_dates() {
 #[test]
 fn quote_bad_inputs_name_the_field() {
     for (args, needle) in [
-        (vec!["--origin", "ZZ", "--date", "2025-01-15", "--value", "1"], "origin"),
-        (vec!["--origin", "VN", "--date", "2025-01-15", "--value", "abc"], "--value"),
-        (vec!["--origin", "VN", "--date", "2030-01-15", "--value", "1"], "entry_date"),
-        (vec!["--origin", "VN", "--date", "2025-01-15", "--value", "-5"], "value"),
+        (
+            vec!["--origin", "ZZ", "--date", "2025-01-15", "--value", "1"],
+            "origin",
+        ),
+        (
+            vec!["--origin", "VN", "--date", "2025-01-15", "--value", "abc"],
+            "--value",
+        ),
+        (
+            vec!["--origin", "VN", "--date", "2030-01-15", "--value", "1"],
+            "entry_date",
+        ),
+        (
+            vec!["--origin", "VN", "--date", "2025-01-15", "--value", "-5"],
+            "value",
+        ),
     ] {
         let mut full = vec!["quote", "--hts", "6109.10.00.04"];
         full.extend(args.iter());

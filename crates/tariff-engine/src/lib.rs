@@ -138,7 +138,7 @@ impl Engine {
                 _ => input("hts", err.to_string()),
             })?;
         let base = self.base_duty(e, &line, &mut warnings)?;
-        let refs = self.footnote_refs(e, &line);
+        let refs = self.footnote_refs(&line);
         let digits = e.hts.digits().to_string();
 
         // 1. Candidates: in force, country, goods, conditions.
@@ -149,9 +149,9 @@ impl Engine {
             .enumerate()
             .filter(|(_, m)| m.effective.contains(e.entry_date))
             .filter(|(i, _)| self.measures.covers_country_at(*i, &e.origin))
+            .filter(|(i, m)| self.covers_goods(*i, m, &digits, e.hts.chapter(), &refs))
             .map(|(_, m)| m)
-            .filter(|m| self.covers_goods(m, &digits, e.hts.chapter(), &refs))
-            .filter(|m| self.conditions_hold(m, e, base.spi_eligible, &mut warnings))
+            .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
             .collect();
         candidates.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(a.id.cmp(&b.id)));
 
@@ -202,12 +202,13 @@ impl Engine {
 
         let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
         let ieepa_duty: Decimal = cents(out.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
-        let effective_rate = if e.value.is_zero() {
+        let mut effective_rate = if e.value.is_zero() {
             Decimal::ZERO
         } else {
             (total_duty / e.value * HUNDRED)
                 .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
         };
+        effective_rate.rescale(4);
         let fees = self.fees(e, base.spi_eligible, &mut warnings);
         Ok(Quote {
             hts: line.code.clone(),
@@ -354,10 +355,13 @@ impl Engine {
         // Special program.
         let mut spi_eligible = false;
         if let Some(spi) = &e.spi {
-            let answer = self
-                .schedule
-                .special_rate(&self.programs, &e.hts, e.entry_date, spi.trim(), &e.origin)
-                .map_err(|err| input("hts", err.to_string()))?;
+            let answer = tariff_schedule::special_rate_for(
+                &self.programs,
+                line,
+                e.entry_date,
+                spi.trim(),
+                &e.origin,
+            );
             if let (true, Some(rate)) = (answer.eligible, answer.rate_parsed.clone()) {
                 spi_eligible = true;
                 let text = answer.rate.clone().unwrap_or_default();
@@ -428,27 +432,25 @@ impl Engine {
     }
 
     /// Chapter 99 headings the line's footnotes (and its rate line's) reference.
-    fn footnote_refs(&self, e: &Entry, line: &LineReport) -> BTreeSet<String> {
-        let mut refs: BTreeSet<String> = line.chapter99_references.iter().cloned().collect();
-        if let Some(eight) = e.hts.truncate(8)
-            && let Ok(parent) = self.schedule.line_at(&eight, e.entry_date)
-        {
-            refs.extend(parent.chapter99_references);
-        }
-        refs
+    fn footnote_refs(&self, line: &LineReport) -> BTreeSet<String> {
+        line.chapter99_references
+            .iter()
+            .chain(&line.rate_line_references)
+            .cloned()
+            .collect()
     }
 
     fn covers_goods(
         &self,
+        index: usize,
         m: &Measure,
         digits: &str,
         chapter: u8,
         refs: &BTreeSet<String>,
     ) -> bool {
+        let (hts_in, hts_out) = self.measures.hts_rule_match(index, digits);
         let matches = |r: &ProductRule| match r {
-            ProductRule::Hts(codes) => codes
-                .iter()
-                .any(|c| digits.starts_with(&c.replace(['.', ' '], ""))),
+            ProductRule::Hts(_) => false,
             ProductRule::List(name) => self
                 .measures
                 .lists
@@ -457,18 +459,43 @@ impl Engine {
             ProductRule::Footnote(h) => refs.contains(h),
             ProductRule::Chapters(chs) => chs.contains(&chapter),
         };
-        let included = m.products.include.is_empty() || m.products.include.iter().any(matches);
-        included && !m.products.exclude.iter().any(matches)
+        let included =
+            m.products.include.is_empty() || hts_in || m.products.include.iter().any(matches);
+        included && !hts_out && !m.products.exclude.iter().any(matches)
     }
 
     fn conditions_hold(
         &self,
         m: &Measure,
         e: &Entry,
-        spi_eligible: bool,
+        base: &Base,
         warnings: &mut Vec<String>,
     ) -> bool {
         let c = &m.conditions;
+        let spi_eligible = base.spi_eligible;
+        let base_rate = |t: &tariff_measures::BaseRateTest| match t.against {
+            FloorAgainst::General => base.general_ave,
+            FloorAgainst::Applied => base.applied_ave,
+        };
+        if let Some(t) = &c.base_rate_at_least {
+            match base_rate(t) {
+                Some(r) if r >= t.percent => {}
+                Some(_) => return false,
+                None => {
+                    warnings.push(format!(
+                        "{}: the column 1 rate has no ad valorem equivalent, so whether it is at least {}% is unknown; taken as below",
+                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        t.percent
+                    ));
+                    return false;
+                }
+            }
+        }
+        if let Some(t) = &c.base_rate_below
+            && base_rate(t).is_some_and(|r| r >= t.percent)
+        {
+            return false;
+        }
         let claimed = |list: &[String]| {
             spi_eligible
                 && e.spi

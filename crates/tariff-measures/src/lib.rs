@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use tariff_hts::HtsCode;
 
 pub use schema::{
-    Authority, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval, Measure,
-    MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
+    Authority, BaseRateTest, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval,
+    Measure, MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
 };
 
 mod embedded {
@@ -256,6 +256,9 @@ pub struct Measures {
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<BTreeSet<String>>, BTreeSet<String>)>,
+    /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
+    /// and exclude.
+    hts_rules: Vec<(Vec<String>, Vec<String>)>,
 }
 
 /// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
@@ -336,6 +339,7 @@ impl Measures {
             fees,
             reporting_order: stacking.reporting_order,
             scopes: Vec::new(),
+            hts_rules: Vec::new(),
         };
         all.validate()?;
         all.scopes = all
@@ -351,7 +355,36 @@ impl Measures {
                 (all.expand_scope(m), except)
             })
             .collect();
+        all.hts_rules = all
+            .measures
+            .iter()
+            .map(|m| {
+                (
+                    hts_digits(&m.products.include),
+                    hts_digits(&m.products.exclude),
+                )
+            })
+            .collect();
         Ok(all)
+    }
+
+    /// Whether `digits` (an entry line's number) falls under the `hts` product rules of the
+    /// measure at `index`: `(in include rules, in exclude rules)`.
+    pub fn hts_rule_match(&self, index: usize, digits: &str) -> (bool, bool) {
+        let hit = |codes: &Vec<String>| {
+            [2, 4, 6, 8, 10]
+                .iter()
+                .filter(|&&n| n <= digits.len())
+                .any(|&n| {
+                    codes
+                        .binary_search_by(|c| c.as_str().cmp(&digits[..n]))
+                        .is_ok()
+                })
+        };
+        match self.hts_rules.get(index) {
+            Some((inc, exc)) => (hit(inc), hit(exc)),
+            None => (false, false),
+        }
     }
 
     fn validate(&self) -> Result<(), MeasureError> {
@@ -518,7 +551,9 @@ impl Measures {
     /// Whether goods of `origin` are covered by the countries of the measure at `index`.
     pub fn covers_country_at(&self, index: usize, origin: &str) -> bool {
         match self.scopes.get(index) {
-            Some((inside, except)) => inside.as_ref().is_none_or(|s| s.contains(origin)) && !except.contains(origin),
+            Some((inside, except)) => {
+                inside.as_ref().is_none_or(|s| s.contains(origin)) && !except.contains(origin)
+            }
             None => self.covers_country(&self.measures[index], origin),
         }
     }
@@ -558,6 +593,23 @@ impl Measures {
             .position(|x| *x == a)
             .unwrap_or(self.reporting_order.len())
     }
+}
+
+/// The digits of every `hts` rule in a rule list, sorted and unique.
+fn hts_digits(rules: &[ProductRule]) -> Vec<String> {
+    let mut out: Vec<String> = rules
+        .iter()
+        .filter_map(|r| match r {
+            ProductRule::Hts(codes) => Some(codes),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|c| HtsCode::parse(c).ok())
+        .map(|c| c.digits().to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn check_countries_table(

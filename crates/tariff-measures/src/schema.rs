@@ -212,6 +212,25 @@ pub struct Conditions {
     /// Countries of export (for transshipment rules).
     #[serde(default)]
     pub export_countries: Vec<String>,
+    /// The column 1 rate (as an ad valorem equivalent) is at least this (the "15% or more"
+    /// twin headings of the all-in floors, such as 9903.02.19).
+    #[serde(default)]
+    pub base_rate_at_least: Option<BaseRateTest>,
+    /// The column 1 rate (as an ad valorem equivalent) is below this (the floor headings,
+    /// such as 9903.02.20).
+    #[serde(default)]
+    pub base_rate_below: Option<BaseRateTest>,
+}
+
+/// A comparison of the entry's column 1 rate with a percentage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseRateTest {
+    /// The percentage (`"15"`).
+    pub percent: Decimal,
+    /// Which column 1 rate: `general`, or `applied` (special when an eligible program is
+    /// claimed).
+    pub against: FloorAgainst,
 }
 
 /// What a measure charges.

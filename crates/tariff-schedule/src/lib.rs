@@ -29,7 +29,7 @@ use tariff_hts::HtsCode;
 
 pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
 pub use search::SearchHit;
-pub use special::SpecialRateAnswer;
+pub use special::{SpecialRateAnswer, special_rate_for};
 
 /// Why the dataset bytes could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -36,6 +36,9 @@ pub struct LineReport {
     /// HTS numbers referenced by the footnotes (Chapter 99 headings and others), deduplicated,
     /// in order of first mention.
     pub chapter99_references: Vec<String>,
+    /// HTS numbers referenced by the footnotes of the line the rates come from (when that is
+    /// not this line): the links from a 10-digit line's 8-digit rate line to Chapter 99.
+    pub rate_line_references: Vec<String>,
     /// Quota quantity text, if any.
     pub quota_quantity: Option<String>,
     /// Additional duties text and parse, if any.
@@ -180,6 +183,20 @@ pub(crate) fn line_report(s: &Schedule, id: LineId, rev: RevisionIdx) -> LineRep
             }
         }
     }
+    let mut rate_line_references: Vec<String> = Vec::new();
+    if let Some((rid, rv)) = rates_line
+        && rid != id
+    {
+        let _ = rid;
+        for f in rv.footnotes.iter().filter_map(|&f| s.footnote(f)) {
+            for r in &f.references {
+                let r = r.to_string();
+                if !rate_line_references.contains(&r) {
+                    rate_line_references.push(r);
+                }
+            }
+        }
+    }
     let revision = &s.revisions()[rev as usize];
     LineReport {
         code: key_code(&line.key).unwrap_or_default(),
@@ -193,6 +210,7 @@ pub(crate) fn line_report(s: &Schedule, id: LineId, rev: RevisionIdx) -> LineRep
         rates_from,
         footnotes,
         chapter99_references: refs,
+        rate_line_references,
         quota_quantity: v.quota_quantity.map(|q| s.string(q).to_string()),
         additional_duties: rate_report(s, v.additional_duties),
         revision: revision.id.clone(),

@@ -1,6 +1,6 @@
 //! Whether a claimed special program (SPI) gives a line its special rate for an origin.
 
-use crate::{LookupError, Schedule};
+use crate::{LineReport, LookupError, Schedule};
 use jiff::civil::Date;
 use serde::Serialize;
 use tariff_hts::HtsCode;
@@ -45,6 +45,19 @@ impl Schedule {
         origin: &str,
     ) -> Result<SpecialRateAnswer, LookupError> {
         let line = self.line_at(code, date)?;
+        Ok(special_rate_for(programs, &line, date, spi, origin))
+    }
+}
+
+/// [`Schedule::special_rate`] for a line already looked up.
+pub fn special_rate_for(
+    programs: &Programs,
+    line: &LineReport,
+    date: Date,
+    spi: &str,
+    origin: &str,
+) -> SpecialRateAnswer {
+    {
         let groups = line
             .special
             .as_ref()
@@ -71,8 +84,8 @@ impl Schedule {
                 None,
             ),
         };
-        Ok(SpecialRateAnswer {
-            code: line.code,
+        SpecialRateAnswer {
+            code: line.code.clone(),
             spi: spi.to_string(),
             origin: origin.to_string(),
             date,
@@ -81,7 +94,7 @@ impl Schedule {
             eligibility,
             rate: rate.as_ref().map(|r| r.to_string()),
             rate_parsed: rate,
-            revision: line.revision,
-        })
+            revision: line.revision.clone(),
+        }
     }
 }

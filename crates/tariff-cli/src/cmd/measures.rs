@@ -12,7 +12,9 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     for me in m.measures.iter().filter(|x| x.effective.contains(date)) {
         let rate = match &me.rate {
             MeasureRate::Additional { percent, basis, .. } => format!("+{percent}% on {basis:?}"),
-            MeasureRate::Floor { percent, against, .. } => format!("{percent}% all-in floor ({against:?})"),
+            MeasureRate::Floor {
+                percent, against, ..
+            } => format!("{percent}% all-in floor ({against:?})"),
             MeasureRate::Exempt { reason, .. } => format!("exempt: {reason}"),
         };
         let countries = match &me.countries {
@@ -34,7 +36,9 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
         }));
     }
     if json {
-        return super::print_json(&serde_json::json!({ "date": date.to_string(), "measures": rows }));
+        return super::print_json(
+            &serde_json::json!({ "date": date.to_string(), "measures": rows }),
+        );
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} measures in force on {date}", rows.len())?;
