@@ -141,6 +141,8 @@ impl Engine {
         let refs = self.footnote_refs(&line);
         let digits = e.hts.digits().to_string();
 
+        let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
+        let prefixes = tariff_measures::hts_prefixes(&e.hts);
         // 1. Candidates: in force, country, goods, conditions.
         let mut candidates: Vec<&Measure> = self
             .measures
@@ -148,8 +150,8 @@ impl Engine {
             .iter()
             .enumerate()
             .filter(|(_, m)| m.effective.contains(e.entry_date))
-            .filter(|(i, _)| self.measures.covers_country_at(*i, &e.origin))
-            .filter(|(i, m)| self.covers_goods(*i, m, &digits, e.hts.chapter(), &refs))
+            .filter(|(i, _)| self.measures.covers_country_at(*i, country))
+            .filter(|(i, m)| self.covers_goods(*i, m, &digits, &prefixes, e.hts.chapter(), &refs))
             .map(|(_, m)| m)
             .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
             .collect();
@@ -445,10 +447,11 @@ impl Engine {
         index: usize,
         m: &Measure,
         digits: &str,
+        prefixes: &[(u8, u64)],
         chapter: u8,
         refs: &BTreeSet<String>,
     ) -> bool {
-        let (hts_in, hts_out) = self.measures.hts_rule_match(index, digits);
+        let (hts_in, hts_out) = self.measures.hts_rule_match(index, prefixes);
         let matches = |r: &ProductRule| match r {
             ProductRule::Hts(_) => false,
             ProductRule::List(name) => self

@@ -17,7 +17,7 @@ pub mod schema;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tariff_hts::HtsCode;
 
 pub use schema::{
@@ -255,10 +255,12 @@ pub struct Measures {
     pub reporting_order: Vec<Authority>,
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
-    scopes: Vec<(Option<BTreeSet<String>>, BTreeSet<String>)>,
+    scopes: Vec<(Option<CountrySet>, CountrySet)>,
+    /// The country codes in table order (sorted), for [`Measures::country_index`].
+    country_codes: Vec<String>,
     /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
     /// and exclude.
-    hts_rules: Vec<(Vec<String>, Vec<String>)>,
+    hts_rules: Vec<(HashSet<(u8, u64)>, HashSet<(u8, u64)>)>,
 }
 
 /// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
@@ -339,22 +341,41 @@ impl Measures {
             fees,
             reporting_order: stacking.reporting_order,
             scopes: Vec::new(),
+            country_codes: Vec::new(),
             hts_rules: Vec::new(),
         };
         all.validate()?;
-        all.scopes = all
+        let index: BTreeMap<&str, usize> = all
+            .countries
+            .countries
+            .keys()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let to_set = |names: &mut dyn Iterator<Item = &String>| {
+            let mut set = CountrySet::default();
+            for n in names {
+                for c in all.countries.expand(n).unwrap_or_default() {
+                    if let Some(&i) = index.get(c) {
+                        set.insert(i);
+                    }
+                }
+            }
+            set
+        };
+        let scopes = all
             .measures
             .iter()
             .map(|m| {
-                let except = m
-                    .except_countries
-                    .iter()
-                    .flat_map(|c| all.countries.expand(c).unwrap_or_default())
-                    .map(str::to_string)
-                    .collect();
-                (all.expand_scope(m), except)
+                let inside = match &m.countries {
+                    CountryScope::All => None,
+                    CountryScope::Only(list) => Some(to_set(&mut list.iter())),
+                };
+                (inside, to_set(&mut m.except_countries.iter()))
             })
             .collect();
+        all.scopes = scopes;
+        all.country_codes = all.countries.countries.keys().cloned().collect();
         all.hts_rules = all
             .measures
             .iter()
@@ -368,21 +389,14 @@ impl Measures {
         Ok(all)
     }
 
-    /// Whether `digits` (an entry line's number) falls under the `hts` product rules of the
-    /// measure at `index`: `(in include rules, in exclude rules)`.
-    pub fn hts_rule_match(&self, index: usize, digits: &str) -> (bool, bool) {
-        let hit = |codes: &Vec<String>| {
-            [2, 4, 6, 8, 10]
-                .iter()
-                .filter(|&&n| n <= digits.len())
-                .any(|&n| {
-                    codes
-                        .binary_search_by(|c| c.as_str().cmp(&digits[..n]))
-                        .is_ok()
-                })
-        };
+    /// Whether an entry line's number, given as its [`hts_prefixes`], falls under the `hts`
+    /// product rules of the measure at `index`: `(in include rules, in exclude rules)`.
+    pub fn hts_rule_match(&self, index: usize, prefixes: &[(u8, u64)]) -> (bool, bool) {
         match self.hts_rules.get(index) {
-            Some((inc, exc)) => (hit(inc), hit(exc)),
+            Some((inc, exc)) => (
+                !inc.is_empty() && prefixes.iter().any(|p| inc.contains(p)),
+                !exc.is_empty() && prefixes.iter().any(|p| exc.contains(p)),
+            ),
             None => (false, false),
         }
     }
@@ -548,13 +562,21 @@ impl Measures {
         }
     }
 
-    /// Whether goods of `origin` are covered by the countries of the measure at `index`.
-    pub fn covers_country_at(&self, index: usize, origin: &str) -> bool {
+    /// The position of a country in the country table, for [`Measures::covers_country_at`].
+    pub fn country_index(&self, origin: &str) -> Option<usize> {
+        self.country_codes
+            .binary_search_by(|c| c.as_str().cmp(origin))
+            .ok()
+    }
+
+    /// Whether goods of the country at `country` (from [`Measures::country_index`]) are
+    /// covered by the countries of the measure at `index`.
+    pub fn covers_country_at(&self, index: usize, country: usize) -> bool {
         match self.scopes.get(index) {
             Some((inside, except)) => {
-                inside.as_ref().is_none_or(|s| s.contains(origin)) && !except.contains(origin)
+                inside.as_ref().is_none_or(|s| s.contains(country)) && !except.contains(country)
             }
-            None => self.covers_country(&self.measures[index], origin),
+            None => false,
         }
     }
 
@@ -595,9 +617,37 @@ impl Measures {
     }
 }
 
-/// The digits of every `hts` rule in a rule list, sorted and unique.
-fn hts_digits(rules: &[ProductRule]) -> Vec<String> {
-    let mut out: Vec<String> = rules
+/// A set of countries by their position in the country table.
+#[derive(Clone, Debug, Default)]
+struct CountrySet(Vec<u64>);
+
+impl CountrySet {
+    fn insert(&mut self, i: usize) {
+        if self.0.len() <= i / 64 {
+            self.0.resize(i / 64 + 1, 0);
+        }
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// The prefixes of an HTS number as (length, value): `8703.23.01` gives (2, 87), (4, 8703),
+/// (6, 870323), (8, 87032301). Product rules are matched on these.
+pub fn hts_prefixes(code: &HtsCode) -> Vec<(u8, u64)> {
+    let d = code.digits();
+    [2usize, 4, 6, 8, 10]
+        .iter()
+        .filter(|&&n| n <= d.len())
+        .filter_map(|&n| d[..n].parse::<u64>().ok().map(|v| (n as u8, v)))
+        .collect()
+}
+
+/// The `hts` rules of a rule list as (length, value) keys.
+fn hts_digits(rules: &[ProductRule]) -> HashSet<(u8, u64)> {
+    rules
         .iter()
         .filter_map(|r| match r {
             ProductRule::Hts(codes) => Some(codes),
@@ -605,11 +655,8 @@ fn hts_digits(rules: &[ProductRule]) -> Vec<String> {
         })
         .flatten()
         .filter_map(|c| HtsCode::parse(c).ok())
-        .map(|c| c.digits().to_string())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+        .filter_map(|c| c.digits().parse::<u64>().ok().map(|v| (c.len() as u8, v)))
+        .collect()
 }
 
 fn check_countries_table(

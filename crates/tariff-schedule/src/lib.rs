@@ -115,6 +115,8 @@ fn unknown_code_message(
 pub struct Schedule {
     file: DatasetFile,
     search: OnceLock<search::SearchIndex>,
+    /// Normalized text of each parsed rate (its `Display`), by rate id.
+    normalized: Vec<Option<String>>,
 }
 
 impl Schedule {
@@ -131,9 +133,15 @@ impl Schedule {
     /// Wraps an in-memory dataset, checking its invariants.
     pub fn from_file(file: DatasetFile) -> Result<Schedule, DatasetError> {
         validate(&file)?;
+        let normalized = file
+            .rates
+            .iter()
+            .map(|r| r.parsed.as_ref().ok().map(|c| c.to_string()))
+            .collect();
         Ok(Schedule {
             file,
             search: OnceLock::new(),
+            normalized,
         })
     }
 
@@ -191,6 +199,10 @@ impl Schedule {
 
     pub(crate) fn rate(&self, id: u32) -> Option<&RateEntry> {
         self.file.rates.get(id as usize)
+    }
+
+    pub(crate) fn normalized(&self, id: u32) -> Option<&str> {
+        self.normalized.get(id as usize).and_then(|n| n.as_deref())
     }
 
     pub(crate) fn footnote(&self, id: u32) -> Option<&Footnote> {

@@ -107,11 +107,12 @@ pub struct Change {
 }
 
 pub(crate) fn rate_report(s: &Schedule, id: Option<u32>) -> Option<RateReport> {
-    let entry = s.rate(id?)?;
+    let id = id?;
+    let entry = s.rate(id)?;
     Some(match &entry.parsed {
         Ok(cell) => RateReport {
             text: entry.text.clone(),
-            normalized: Some(cell.to_string()),
+            normalized: s.normalized(id).map(str::to_string),
             parsed: Some(cell.clone()),
             error: None,
         },
