@@ -260,7 +260,7 @@ pub struct Measures {
     country_codes: Vec<String>,
     /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
     /// and exclude.
-    hts_rules: Vec<(HashSet<(u8, u64)>, HashSet<(u8, u64)>)>,
+    hts_rules: Vec<(PrefixSet, PrefixSet)>,
 }
 
 /// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
@@ -617,6 +617,9 @@ impl Measures {
     }
 }
 
+/// HTS numbers as (digit count, value) keys.
+type PrefixSet = HashSet<(u8, u64)>;
+
 /// A set of countries by their position in the country table.
 #[derive(Clone, Debug, Default)]
 struct CountrySet(Vec<u64>);
@@ -646,7 +649,7 @@ pub fn hts_prefixes(code: &HtsCode) -> Vec<(u8, u64)> {
 }
 
 /// The `hts` rules of a rule list as (length, value) keys.
-fn hts_digits(rules: &[ProductRule]) -> HashSet<(u8, u64)> {
+fn hts_digits(rules: &[ProductRule]) -> PrefixSet {
     rules
         .iter()
         .filter_map(|r| match r {
