@@ -632,7 +632,7 @@ impl Engine {
             } => {
                 let (base_ave, label) = match against {
                     FloorAgainst::General => (base.general_ave, "column 1 general"),
-                    FloorAgainst::Applied => (base.applied_ave, "column 1 rate applied"),
+                    FloorAgainst::Applied => (base.applied_ave, "applied column 1"),
                 };
                 let base_ave = base_ave.unwrap_or_else(|| {
                     warnings.push(format!(

@@ -227,25 +227,54 @@ fn history(
     Ok(periods)
 }
 
+/// The rate as a broker reads it in a table: the base rate's text, `+20%` for an additional
+/// duty, `exempt ($0)` for a heading declared at $0.
+fn short_rate(l: &tariff_engine::DutyLine) -> String {
+    if l.authority.starts_with("base_") {
+        return l.rate.chars().take(28).collect();
+    }
+    match l.rate_percent {
+        Some(_) if l.rate == "no additional duty" => "exempt ($0)".into(),
+        Some(p) if l.rate.contains("floor") => {
+            format!("+{}% (floor)", p.normalize())
+        }
+        Some(p) => format!("+{}%", p.normalize()),
+        None => l.rate.chars().take(28).collect(),
+    }
+}
+
 fn print_quote(q: &Quote) -> Result<()> {
     let mut out = std::io::stdout().lock();
+    let desc: String = q.description.chars().take(70).collect();
+    writeln!(out, "{} {}", q.hts, desc)?;
     writeln!(
         out,
-        "{} {}  origin {}  entered {}  value {}",
-        q.hts, q.description, q.origin, q.entry_date, q.value
+        "origin {}  entered {}  value {}  (HTS {})",
+        q.origin, q.entry_date, q.value, q.revision
     )?;
-    writeln!(out, "HTS revision {}", q.revision)?;
     writeln!(
         out,
-        "{:<14} {:<17} {:<40} {:>14} {:>12}",
+        "{:<14} {:<17} {:<20} {:>14} {:>12}",
         "heading", "authority", "rate", "basis value", "amount"
     )?;
     for l in &q.lines {
-        let rate: String = l.rate.chars().take(40).collect();
         writeln!(
             out,
-            "{:<14} {:<17} {:<40} {:>14} {:>12}",
-            l.heading, l.authority, rate, l.basis_value, l.amount
+            "{:<14} {:<17} {:<20} {:>14} {:>12}",
+            l.heading,
+            l.authority,
+            short_rate(l),
+            format!(
+                "{} {}",
+                l.basis_value,
+                if l.basis == "full_value" {
+                    ""
+                } else {
+                    &l.basis
+                }
+            )
+            .trim(),
+            l.amount
         )?;
         writeln!(out, "{:<14}   {}", "", l.citation)?;
         if let Some(n) = &l.note {
