@@ -169,3 +169,39 @@ fn bad_measures_are_named_errors() {
         }
     }
 }
+
+#[test]
+fn annex_ii_amendments_add_up_to_the_2026_list() {
+    // EO 14257 Annex II as signed, plus the dated additions, less the dated removals, must be
+    // the list printed in HTSUS 2026 Rev. 6 U.S. note 2(v)(iii)(a). The one known difference:
+    // the third-party record dates the addition of 8505.11.00 where the note lists only the
+    // statistical number 8505.11.00.70 (the legal text wins: the measures use the note's list
+    // from 2025-11-13 on).
+    let m = Measures::embedded().unwrap();
+    let set = |name: &str| -> std::collections::BTreeSet<String> {
+        m.lists[name].codes.iter().cloned().collect()
+    };
+    let mut calc = set("annex-ii-2025-04-02");
+    for add in [
+        "annex-ii-added-2025-04-05",
+        "annex-ii-added-2025-09-08",
+        "annex-ii-added-2025-11-13",
+    ] {
+        calc.extend(set(add));
+    }
+    for rem in [
+        "annex-ii-removed-2025-07-31",
+        "annex-ii-removed-2025-09-07",
+        "annex-ii-removed-2025-10-13",
+    ] {
+        for c in set(rem) {
+            calc.remove(&c);
+        }
+    }
+    let fin = set("annex-ii-2026-rev-6");
+    let only_calc: Vec<&String> = calc.difference(&fin).collect();
+    let only_final: Vec<&String> = fin.difference(&calc).collect();
+    assert_eq!(only_calc, ["85051100"]);
+    assert_eq!(only_final, ["8505110070"]);
+    assert_eq!(fin.len(), 1082);
+}
