@@ -86,6 +86,11 @@ fn cents(x: Decimal) -> Decimal {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// An in-transit rule ("loaded before D") is mentioned in the warnings of a quote without a
+/// loading date only for entries within this many days after D: longer final-mode voyages are
+/// not expected. The rule itself is applied whenever a loading date is given.
+const IN_TRANSIT_WARNING_DAYS: i64 = 120;
+
 /// The base duty as worked out from the schedule.
 struct Base {
     line: DutyLine,
@@ -521,11 +526,18 @@ impl Engine {
                 Some(d) if d < before => {}
                 Some(_) => return false,
                 None => {
-                    warnings.push(format!(
+                    // Only worth a warning while goods loaded before the cut-off could still
+                    // be arriving: within IN_TRANSIT_WARNING_DAYS of it.
+                    let recent = before
+                        .checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
+                        .is_ok_and(|limit| e.entry_date < limit);
+                    if recent {
+                        warnings.push(format!(
                         "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
                         m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
                         m.description
                     ));
+                    }
                     return false;
                 }
             }
