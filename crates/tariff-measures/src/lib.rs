@@ -187,6 +187,31 @@ impl Fees {
 #[serde(deny_unknown_fields)]
 struct StackingFile {
     reporting_order: Vec<Authority>,
+    #[serde(default)]
+    not_modeled: Vec<NotModeled>,
+}
+
+/// A duty that applies in law but is not yet modeled: quotes that may be subject to it get a
+/// warning (`stacking.yaml`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotModeled {
+    /// Its authority.
+    pub authority: Authority,
+    /// The line's footnotes reference a heading starting with one of these.
+    #[serde(default)]
+    pub footnote_prefixes: Vec<String>,
+    /// Or the line's number starts with one of these.
+    #[serde(default)]
+    pub hts_prefixes: Vec<String>,
+    /// Only for these origins (empty: any).
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Only for entries in this interval (for measures on all goods).
+    #[serde(default)]
+    pub effective: Option<Interval>,
+    /// What to tell the user.
+    pub note: String,
 }
 
 /// A named product list: HTS numbers (8 or 10 digits), sorted.
@@ -253,6 +278,8 @@ pub struct Measures {
     pub fees: Fees,
     /// Reporting order of authorities.
     pub reporting_order: Vec<Authority>,
+    /// Duties not yet modeled, for warnings.
+    pub not_modeled: Vec<NotModeled>,
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<CountrySet>, CountrySet)>,
@@ -340,6 +367,7 @@ impl Measures {
             column2,
             fees,
             reporting_order: stacking.reporting_order,
+            not_modeled: stacking.not_modeled,
             scopes: Vec::new(),
             country_codes: Vec::new(),
             hts_rules: Vec::new(),
