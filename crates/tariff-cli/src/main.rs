@@ -5,7 +5,8 @@
 //! `tariff data build` runs the importer (`tariff-import`) that makes the dataset.
 //!
 //! Exit status: 0 on success, 1 when the query has no answer (unknown code, date outside the
-//! dataset) or an input is invalid, 2 on a command-line usage error (clap).
+//! dataset) or an input is invalid, 2 on a command-line usage error (clap), 3 when `tariff batch`
+//! rejected rows (without `--allow-rejects`).
 
 mod cmd;
 
@@ -72,6 +73,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Quote every entry line of a CSV or Parquet file: streaming, parallel, nothing lost.
+    Batch(Box<cmd::batch::BatchArgs>),
     /// Quote the duties on an entry line: every duty cited, with fees and warnings.
     Quote(Box<cmd::quote::QuoteArgs>),
     /// List the special tariff treatment programs (SPI codes), their countries and dates.
@@ -142,6 +145,10 @@ fn main() -> std::process::ExitCode {
         Command::Revisions { json } => cmd::revisions::run(json),
         Command::Programs { json } => cmd::programs::run(json),
         Command::Quote(args) => cmd::quote::run(&args),
+        Command::Batch(args) => match cmd::batch::run(&args) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         Command::Measures { date, json } => cmd::measures::run(date.as_deref(), json),
     };
     match result {

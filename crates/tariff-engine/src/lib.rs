@@ -219,10 +219,17 @@ impl Engine {
         let fees = self.fees(e, base.spi_eligible, &mut warnings);
         for nm in &self.measures.not_modeled {
             let by_note = !nm.footnote_prefixes.is_empty()
-                && refs.iter().any(|r| nm.footnote_prefixes.iter().any(|p| r.starts_with(p.as_str())))
-                && (nm.countries.is_empty() || nm.countries.iter().any(|c| *c == e.origin));
+                && refs.iter().any(|r| {
+                    nm.footnote_prefixes
+                        .iter()
+                        .any(|p| r.starts_with(p.as_str()))
+                })
+                && (nm.countries.is_empty() || nm.countries.contains(&e.origin));
             let by_date = nm.effective.is_some_and(|i| i.contains(e.entry_date));
-            let by_number = nm.hts_prefixes.iter().any(|p| digits.starts_with(p.as_str()));
+            let by_number = nm
+                .hts_prefixes
+                .iter()
+                .any(|p| digits.starts_with(p.as_str()));
             if by_note || by_date || by_number {
                 warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
             }

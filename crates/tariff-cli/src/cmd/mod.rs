@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share.
 
+pub mod batch;
 pub mod data;
 pub mod hts;
 pub mod measures;

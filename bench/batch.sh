@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Benchmark of `tariff batch` (issue 5): LINES entry lines drawn from the 2024 Census
+# HTS-10 × country import mix (see crates/tariff-batch/examples/gen_census.rs), quoted
+# CSV→CSV and Parquet→Parquet under /usr/bin/time -v; prints lines/s and peak RSS.
+#
+#   bench/batch.sh [LINES] [WORKDIR]      (defaults: 5000000, /tmp/tariff-batch-bench)
+#
+# Uses `tariff batch` when the binary has the subcommand, else the stand-alone example
+# binary built from the same module (crates/tariff-batch/examples/batch.rs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LINES=${1:-5000000}
+WORK=${2:-/tmp/tariff-batch-bench}
+CENSUS=${CENSUS:-../shared/sources/census_imports_2024_hs10_by_country/imports_2024_hts10_by_country_top50_plus_eu.csv.gz}
+THREADS=${THREADS:-}
+mkdir -p "$WORK"
+cargo build --release -q -p tariff-batch --examples
+if cargo build --release -q -p tariff-cli 2>/dev/null && target/release/tariff batch --help >/dev/null 2>&1; then
+    BATCH=(target/release/tariff batch)
+else
+    BATCH=(target/release/examples/batch)
+fi
+for ext in csv parquet; do
+    if [ ! -s "$WORK/in-$LINES.$ext" ]; then
+        target/release/examples/gen_census "$WORK/in-$LINES.$ext" "$LINES" 2024 "$CENSUS"
+    fi
+done
+printf '%-18s %10s %12s %14s %10s\n' case lines seconds lines/s "peak RSS"
+for ext in csv parquet; do
+    in="$WORK/in-$LINES.$ext"; out="$WORK/out-$LINES.$ext"
+    args=(--input "$in" --output "$out" --rejects "$WORK/rejects-$ext.csv" --allow-rejects)
+    [ -n "$THREADS" ] && args+=(--threads "$THREADS")
+    /usr/bin/time -v "${BATCH[@]}" "${args[@]}" 2> "$WORK/time-$ext.txt"
+    secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time-$ext.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$ext.txt")
+    printf '%-18s %10d %12.2f %14.0f %7d MB\n' "$ext→$ext" "$LINES" "$secs" "$(echo "$LINES / $secs" | bc -l)" "$((rss / 1024))"
+    grep -E 'rows read|quoted directly' "$WORK/time-$ext.txt" | sed 's/^/    /'
+done

@@ -1,0 +1,667 @@
+//! Readers and writers: CSV (any `Read`/`Write`) and Parquet (files).
+//!
+//! Parquet input: each column is read as text — UTF-8 strings as they are, integers,
+//! `Decimal128`/`Decimal256`-free decimals (`Decimal128(p, s)` exactly), `Date32` as
+//! `YYYY-MM-DD`, booleans, and floats through their shortest decimal representation; a null
+//! is an empty field. Parquet output: carried-through input columns as UTF-8 text (their
+//! values unchanged, their type text); money as `Decimal128(18, 2)`, the effective rate as
+//! `Decimal128(12, 4)`, basis values as `Decimal128(38, 6)`, the row number as `UInt64`.
+
+use crate::BatchError;
+use crate::price::{AUTHORITIES, Priced};
+use crate::row::{Layout, Rejection, raw_row};
+use arrow_array::builder::{Decimal128Builder, StringBuilder, UInt64Builder};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
+    Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+/// Columns after the input's in the one-row-per-entry output.
+pub fn summary_columns() -> Vec<String> {
+    let mut v = vec![
+        "row".to_string(),
+        "total_duty".into(),
+        "effective_rate".into(),
+    ];
+    v.extend(AUTHORITIES.iter().map(|a| format!("duty_{a}")));
+    v.extend(
+        [
+            "ieepa_duty",
+            "mpf",
+            "hmf",
+            "headings",
+            "revision",
+            "warnings",
+        ]
+        .map(String::from),
+    );
+    v
+}
+
+/// Columns of the `--detail` output (one row per duty line).
+pub fn detail_columns() -> Vec<String> {
+    [
+        "row",
+        "hts",
+        "origin",
+        "entry_date",
+        "line",
+        "heading",
+        "authority",
+        "measure",
+        "rate",
+        "basis",
+        "basis_value",
+        "amount",
+        "ieepa",
+        "citation",
+        "note",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Where rows come from.
+pub trait Source: Send {
+    /// The header.
+    fn names(&self) -> &[String];
+    /// Up to `n` more records; `None` at the end.
+    fn next_chunk(&mut self, n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError>;
+    /// Total size for a progress bar, in the unit of [`Source::position`].
+    fn len_hint(&self) -> Option<u64>;
+    /// Progress so far (bytes for CSV, rows for Parquet).
+    fn position(&self) -> u64;
+    /// Whether [`Source::position`] counts rows (else bytes).
+    fn counts_rows(&self) -> bool {
+        false
+    }
+}
+
+/// CSV rows from any reader.
+pub struct CsvSource<R: Read> {
+    reader: csv::Reader<R>,
+    names: Vec<String>,
+    len: Option<u64>,
+}
+
+impl<R: Read + Send> CsvSource<R> {
+    /// Opens a CSV stream with a header row; `len` is its byte size if known.
+    pub fn new(read: R, len: Option<u64>) -> Result<Self, BatchError> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(read);
+        let header = reader.byte_headers().map_err(BatchError::Csv)?.clone();
+        let names = header
+            .iter()
+            .map(|h| {
+                std::str::from_utf8(h)
+                    .map(|s| s.trim().to_string())
+                    .map_err(|_| BatchError::Header("the header is not valid UTF-8".into()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CsvSource { reader, names, len })
+    }
+}
+
+impl<R: Read + Send> Source for CsvSource<R> {
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+    fn next_chunk(&mut self, n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError> {
+        let mut out = Vec::with_capacity(n);
+        let mut rec = ByteRecord::new();
+        while out.len() < n {
+            if !self
+                .reader
+                .read_byte_record(&mut rec)
+                .map_err(BatchError::Csv)?
+            {
+                break;
+            }
+            out.push(rec.clone());
+        }
+        Ok((!out.is_empty()).then_some(out))
+    }
+    fn len_hint(&self) -> Option<u64> {
+        self.len
+    }
+    fn position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+/// Parquet rows from a file.
+pub struct ParquetSource {
+    reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    names: Vec<String>,
+    rows: u64,
+    done: u64,
+}
+
+impl ParquetSource {
+    /// Opens a Parquet file; record batches of `batch` rows.
+    pub fn new(file: std::fs::File, batch: usize) -> Result<Self, BatchError> {
+        let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
+        let rows = b.metadata().file_metadata().num_rows().max(0) as u64;
+        let names = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        Ok(ParquetSource {
+            reader: b.with_batch_size(batch).build()?,
+            names,
+            rows,
+            done: 0,
+        })
+    }
+}
+
+fn decimal_text(v: i128, scale: i8, buf: &mut String) -> Result<(), BatchError> {
+    if !(0..=28).contains(&scale) {
+        return Err(BatchError::Parquet(format!(
+            "decimal scale {scale} not supported"
+        )));
+    }
+    let d = Decimal::try_from_i128_with_scale(v, scale as u32)
+        .map_err(|e| BatchError::Parquet(format!("decimal {v}e-{scale}: {e}")))?;
+    let _ = write!(buf, "{d}");
+    Ok(())
+}
+
+/// Appends one column's values, as text, to the records.
+fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<(), BatchError> {
+    let mut buf = String::new();
+    macro_rules! each {
+        ($arr:expr, $fmt:expr) => {{
+            let a = $arr;
+            for (i, r) in recs.iter_mut().enumerate() {
+                if a.is_null(i) {
+                    r.push_field(b"");
+                } else {
+                    buf.clear();
+                    #[allow(clippy::redundant_closure_call)]
+                    $fmt(&mut buf, a.value(i))?;
+                    r.push_field(buf.as_bytes());
+                }
+            }
+        }};
+    }
+    fn disp<T: std::fmt::Display>(b: &mut String, v: T) -> Result<(), BatchError> {
+        let _ = write!(b, "{v}");
+        Ok(())
+    }
+    match col.data_type() {
+        DataType::Utf8 => {
+            let a = col.as_string::<i32>();
+            for (i, r) in recs.iter_mut().enumerate() {
+                r.push_field(if a.is_null(i) {
+                    b""
+                } else {
+                    a.value(i).as_bytes()
+                });
+            }
+        }
+        DataType::LargeUtf8 => {
+            let a = col.as_string::<i64>();
+            for (i, r) in recs.iter_mut().enumerate() {
+                r.push_field(if a.is_null(i) {
+                    b""
+                } else {
+                    a.value(i).as_bytes()
+                });
+            }
+        }
+        DataType::Utf8View => {
+            let a = col.as_string_view();
+            for (i, r) in recs.iter_mut().enumerate() {
+                r.push_field(if a.is_null(i) {
+                    b""
+                } else {
+                    a.value(i).as_bytes()
+                });
+            }
+        }
+        DataType::Boolean => each!(col.as_boolean(), disp),
+        DataType::Int8 => each!(col.as_primitive::<Int8Type>(), disp),
+        DataType::Int16 => each!(col.as_primitive::<Int16Type>(), disp),
+        DataType::Int32 => each!(col.as_primitive::<Int32Type>(), disp),
+        DataType::Int64 => each!(col.as_primitive::<Int64Type>(), disp),
+        DataType::UInt8 => each!(col.as_primitive::<UInt8Type>(), disp),
+        DataType::UInt16 => each!(col.as_primitive::<UInt16Type>(), disp),
+        DataType::UInt32 => each!(col.as_primitive::<UInt32Type>(), disp),
+        DataType::UInt64 => each!(col.as_primitive::<UInt64Type>(), disp),
+        DataType::Float32 => each!(col.as_primitive::<Float32Type>(), disp),
+        DataType::Float64 => each!(col.as_primitive::<Float64Type>(), disp),
+        DataType::Decimal128(_, s) => {
+            let s = *s;
+            each!(
+                col.as_primitive::<Decimal128Type>(),
+                |b: &mut String, v: i128| { decimal_text(v, s, b) }
+            )
+        }
+        DataType::Date32 => {
+            let epoch = jiff::civil::date(1970, 1, 1);
+            let mut last: Option<(i32, String)> = None;
+            each!(
+                col.as_primitive::<Date32Type>(),
+                |b: &mut String, v: i32| {
+                    match &last {
+                        Some((d, t)) if *d == v => b.push_str(t),
+                        _ => {
+                            let d = epoch
+                                .checked_add(jiff::Span::new().days(i64::from(v)))
+                                .map_err(|e| BatchError::Parquet(format!("date32 {v}: {e}")))?;
+                            let t = d.to_string();
+                            b.push_str(&t);
+                            last = Some((v, t));
+                        }
+                    }
+                    Ok::<(), BatchError>(())
+                }
+            )
+        }
+        other => {
+            return Err(BatchError::Parquet(format!(
+                "column {name:?} has type {other}, which batch does not read (use text, integers, Decimal128, Date32)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Source for ParquetSource {
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+    fn next_chunk(&mut self, _n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError> {
+        let Some(batch) = self.reader.next() else {
+            return Ok(None);
+        };
+        let batch = batch?;
+        let mut recs = vec![ByteRecord::new(); batch.num_rows()];
+        for (col, name) in batch.columns().iter().zip(&self.names) {
+            push_column(col, &mut recs, name)?;
+        }
+        self.done += recs.len() as u64;
+        Ok(Some(recs))
+    }
+    fn len_hint(&self) -> Option<u64> {
+        Some(self.rows)
+    }
+    fn position(&self) -> u64 {
+        self.done
+    }
+    fn counts_rows(&self) -> bool {
+        true
+    }
+}
+
+/// One processed part of a chunk: its output in the sink's form.
+pub struct Part {
+    /// First data row (1-based) of the part.
+    pub first_row: u64,
+    /// Pre-formatted CSV rows (CSV sinks).
+    pub csv: Vec<u8>,
+    /// Quoted rows: index in the part and result (Parquet sinks).
+    pub rows: Vec<(usize, Priced)>,
+    /// Rejected rows.
+    pub rejects: Vec<Rejection>,
+}
+
+/// Where rows go.
+pub trait Sink: Send {
+    /// Writes one chunk's parts, in order.
+    fn write(&mut self, records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError>;
+    /// Flushes and closes.
+    fn finish(self: Box<Self>) -> Result<(), BatchError>;
+}
+
+/// CSV output to any writer (rows are formatted in parallel beforehand).
+pub struct CsvSink<W: Write> {
+    out: std::io::BufWriter<W>,
+}
+
+impl<W: Write + Send> CsvSink<W> {
+    /// Writes the header.
+    pub fn new(out: W, header: &[String]) -> Result<Self, BatchError> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header).map_err(BatchError::Csv)?;
+        out.write_all(&w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?)?;
+        Ok(CsvSink { out })
+    }
+}
+
+impl<W: Write + Send> Sink for CsvSink<W> {
+    fn write(&mut self, _records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError> {
+        for p in parts {
+            self.out.write_all(&p.csv)?;
+        }
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>) -> Result<(), BatchError> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+fn fmt_dec(buf: &mut String, d: Decimal) -> &[u8] {
+    buf.clear();
+    let _ = write!(buf, "{d}");
+    buf.as_bytes()
+}
+
+/// Formats one quoted row (summary form) into a CSV writer.
+pub fn csv_summary_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    rec: &ByteRecord,
+    row: u64,
+    p: &Priced,
+    buf: &mut String,
+) -> Result<(), BatchError> {
+    for f in rec {
+        w.write_field(f).map_err(BatchError::Csv)?;
+    }
+    buf.clear();
+    let _ = write!(buf, "{row}");
+    w.write_field(buf.as_bytes()).map_err(BatchError::Csv)?;
+    w.write_field(fmt_dec(buf, p.total_duty))
+        .map_err(BatchError::Csv)?;
+    w.write_field(fmt_dec(buf, p.effective_rate))
+        .map_err(BatchError::Csv)?;
+    for d in p.by_authority {
+        let mut d = d;
+        d.rescale(2);
+        w.write_field(fmt_dec(buf, d)).map_err(BatchError::Csv)?;
+    }
+    w.write_field(fmt_dec(buf, p.ieepa_duty))
+        .map_err(BatchError::Csv)?;
+    for fee in [p.mpf, p.hmf] {
+        match fee {
+            Some(f) => w.write_field(fmt_dec(buf, f)),
+            None => w.write_field(b""),
+        }
+        .map_err(BatchError::Csv)?;
+    }
+    w.write_field(p.stack.headings.as_bytes())
+        .map_err(BatchError::Csv)?;
+    w.write_field(p.stack.revision.as_bytes())
+        .map_err(BatchError::Csv)?;
+    w.write_field(p.stack.warnings.as_bytes())
+        .map_err(BatchError::Csv)?;
+    w.write_record(None::<&[u8]>).map_err(BatchError::Csv)
+}
+
+/// Formats one quoted row's duty lines (detail form) into a CSV writer.
+pub fn csv_detail_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    layout: &Layout,
+    rec: &ByteRecord,
+    row: u64,
+    p: &Priced,
+    buf: &mut String,
+) -> Result<(), BatchError> {
+    for (i, (l, (bv, amt))) in p.stack.lines.iter().zip(&p.amounts).enumerate() {
+        let row_s = row.to_string();
+        let line_s = (i + 1).to_string();
+        let fields: [&[u8]; 4] = [
+            row_s.as_bytes(),
+            layout.text(rec, 0).as_bytes(),
+            layout.text(rec, 1).as_bytes(),
+            layout.text(rec, 2).as_bytes(),
+        ];
+        for f in fields {
+            w.write_field(f).map_err(BatchError::Csv)?;
+        }
+        w.write_field(line_s.as_bytes()).map_err(BatchError::Csv)?;
+        w.write_field(l.heading.as_bytes())
+            .map_err(BatchError::Csv)?;
+        w.write_field(l.authority.as_bytes())
+            .map_err(BatchError::Csv)?;
+        w.write_field(l.measure.as_deref().unwrap_or("").as_bytes())
+            .map_err(BatchError::Csv)?;
+        w.write_field(l.rate.as_bytes()).map_err(BatchError::Csv)?;
+        w.write_field(l.basis.as_bytes()).map_err(BatchError::Csv)?;
+        w.write_field(fmt_dec(buf, *bv)).map_err(BatchError::Csv)?;
+        w.write_field(fmt_dec(buf, *amt)).map_err(BatchError::Csv)?;
+        w.write_field(if l.ieepa { b"true" as &[u8] } else { b"false" })
+            .map_err(BatchError::Csv)?;
+        w.write_field(l.citation.as_bytes())
+            .map_err(BatchError::Csv)?;
+        w.write_field(l.note.as_deref().unwrap_or("").as_bytes())
+            .map_err(BatchError::Csv)?;
+        w.write_record(None::<&[u8]>).map_err(BatchError::Csv)?;
+    }
+    Ok(())
+}
+
+/// Parquet output to a file.
+pub struct ParquetSink {
+    writer: parquet::arrow::ArrowWriter<std::fs::File>,
+    schema: SchemaRef,
+    layout: Layout,
+    detail: bool,
+}
+
+fn money_field(name: &str, nullable: bool) -> Field {
+    Field::new(name, DataType::Decimal128(18, 2), nullable)
+}
+
+fn mantissa(d: Decimal, scale: u32) -> i128 {
+    let mut d = d;
+    d.rescale(scale);
+    d.mantissa()
+}
+
+impl ParquetSink {
+    /// Creates the file's writer (Snappy, row groups of up to 65,536 rows).
+    pub fn new(file: std::fs::File, layout: &Layout, detail: bool) -> Result<Self, BatchError> {
+        let mut fields: Vec<Field> = Vec::new();
+        if detail {
+            for c in detail_columns() {
+                fields.push(match c.as_str() {
+                    "row" | "line" => Field::new(c, DataType::UInt64, false),
+                    "basis_value" => Field::new(c, DataType::Decimal128(38, 6), false),
+                    "amount" => money_field(&c, false),
+                    _ => Field::new(c, DataType::Utf8, true),
+                });
+            }
+        } else {
+            for n in &layout.names {
+                fields.push(Field::new(n, DataType::Utf8, true));
+            }
+            for c in summary_columns() {
+                fields.push(match c.as_str() {
+                    "row" => Field::new(c, DataType::UInt64, false),
+                    "effective_rate" => Field::new(c, DataType::Decimal128(12, 4), false),
+                    "mpf" | "hmf" => money_field(&c, true),
+                    "headings" | "revision" | "warnings" => Field::new(c, DataType::Utf8, false),
+                    _ => money_field(&c, false),
+                });
+            }
+        }
+        let schema = Arc::new(Schema::new(fields));
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(65_536))
+            .build();
+        let writer = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props))?;
+        Ok(ParquetSink {
+            writer,
+            schema,
+            layout: layout.clone(),
+            detail,
+        })
+    }
+}
+
+fn dec_builder(cap: usize, p: u8, s: i8) -> Decimal128Builder {
+    Decimal128Builder::with_capacity(cap)
+        .with_precision_and_scale(p, s)
+        .expect("valid precision")
+}
+
+impl Sink for ParquetSink {
+    fn write(&mut self, records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError> {
+        let n: usize = parts.iter().map(|p| p.rows.len()).sum();
+        let rows = || {
+            parts.iter().flat_map(|p| {
+                p.rows.iter().map(move |(i, pr)| {
+                    (
+                        p.first_row + *i as u64,
+                        *i + (p.first_row - parts[0].first_row) as usize,
+                        pr,
+                    )
+                })
+            })
+        };
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        let text = |f: &dyn Fn(&ByteRecord, &Priced) -> Option<String>| -> ArrayRef {
+            let mut b = StringBuilder::with_capacity(n, n * 8);
+            for (_, idx, pr) in rows() {
+                b.append_option(f(&records[idx], pr));
+            }
+            Arc::new(b.finish())
+        };
+        if self.detail {
+            let lines: Vec<(u64, usize, &Priced, usize)> = rows()
+                .flat_map(|(row, idx, pr)| {
+                    (0..pr.stack.lines.len()).map(move |l| (row, idx, pr, l))
+                })
+                .collect();
+            let m = lines.len();
+            let mut row_b = UInt64Builder::with_capacity(m);
+            let mut line_b = UInt64Builder::with_capacity(m);
+            let mut bv_b = dec_builder(m, 38, 6);
+            let mut amt_b = dec_builder(m, 18, 2);
+            let mut strs: Vec<StringBuilder> = (0..11).map(|_| StringBuilder::new()).collect();
+            for (row, idx, pr, l) in &lines {
+                let li = &pr.stack.lines[*l];
+                let (bv, amt) = pr.amounts[*l];
+                row_b.append_value(*row);
+                line_b.append_value(*l as u64 + 1);
+                bv_b.append_value(mantissa(bv, 6));
+                amt_b.append_value(mantissa(amt, 2));
+                let rec = &records[*idx];
+                let vals: [Option<&str>; 11] = [
+                    Some(self.layout.text(rec, 0)),
+                    Some(self.layout.text(rec, 1)),
+                    Some(self.layout.text(rec, 2)),
+                    Some(&li.heading),
+                    Some(&li.authority),
+                    li.measure.as_deref(),
+                    Some(&li.rate),
+                    Some(&li.basis),
+                    Some(if li.ieepa { "true" } else { "false" }),
+                    Some(&li.citation),
+                    li.note.as_deref(),
+                ];
+                for (b, v) in strs.iter_mut().zip(vals) {
+                    b.append_option(v);
+                }
+            }
+            let mut s = strs
+                .into_iter()
+                .map(|mut b| Arc::new(b.finish()) as ArrayRef);
+            let mut nx = || s.next().expect("11 string columns");
+            cols.push(Arc::new(row_b.finish()));
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(Arc::new(line_b.finish()));
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(Arc::new(bv_b.finish()));
+            cols.push(Arc::new(amt_b.finish()));
+            cols.push(nx());
+            cols.push(nx());
+            cols.push(nx());
+        } else {
+            for c in 0..self.layout.names.len() {
+                cols.push(text(&|r, _| {
+                    r.get(c).map(|b| String::from_utf8_lossy(b).into_owned())
+                }));
+            }
+            let mut row_b = UInt64Builder::with_capacity(n);
+            for (row, _, _) in rows() {
+                row_b.append_value(row);
+            }
+            cols.push(Arc::new(row_b.finish()));
+            let money = |f: &dyn Fn(&Priced) -> Option<Decimal>, scale: u32, p: u8| -> ArrayRef {
+                let mut b = dec_builder(n, p, scale as i8);
+                for (_, _, pr) in rows() {
+                    b.append_option(f(pr).map(|d| mantissa(d, scale)));
+                }
+                Arc::new(b.finish())
+            };
+            cols.push(money(&|p| Some(p.total_duty), 2, 18));
+            cols.push(money(&|p| Some(p.effective_rate), 4, 12));
+            for a in 0..AUTHORITIES.len() {
+                cols.push(money(&|p| Some(p.by_authority[a]), 2, 18));
+            }
+            cols.push(money(&|p| Some(p.ieepa_duty), 2, 18));
+            cols.push(money(&|p| p.mpf, 2, 18));
+            cols.push(money(&|p| p.hmf, 2, 18));
+            cols.push(text(&|_, p| Some(p.stack.headings.to_string())));
+            cols.push(text(&|_, p| Some(p.stack.revision.to_string())));
+            cols.push(text(&|_, p| Some(p.stack.warnings.to_string())));
+        }
+        let batch = RecordBatch::try_new(self.schema.clone(), cols)?;
+        self.writer.write(&batch)?;
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> Result<(), BatchError> {
+        self.writer.close()?;
+        Ok(())
+    }
+}
+
+/// The rejects file: `row,column,reason,raw`.
+pub struct RejectSink<W: Write> {
+    w: csv::Writer<W>,
+}
+
+impl<W: Write + Send> RejectSink<W> {
+    /// Writes the header.
+    pub fn new(out: W) -> Result<Self, BatchError> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["row", "column", "reason", "raw"])
+            .map_err(BatchError::Csv)?;
+        Ok(RejectSink { w })
+    }
+    /// Writes rejections.
+    pub fn write(&mut self, rs: &[Rejection]) -> Result<(), BatchError> {
+        for r in rs {
+            self.w
+                .write_record([r.row.to_string().as_str(), &r.column, &r.reason, &r.raw])
+                .map_err(BatchError::Csv)?;
+        }
+        Ok(())
+    }
+    /// Flushes.
+    pub fn finish(mut self) -> Result<(), BatchError> {
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// Re-exported for the pipeline.
+pub(crate) fn reject(row: u64, column: String, reason: String, rec: &ByteRecord) -> Rejection {
+    Rejection {
+        row,
+        column,
+        reason,
+        raw: raw_row(rec),
+    }
+}

@@ -1,0 +1,473 @@
+//! Batch quoting: millions of entry lines from CSV or Parquet to a cited duty table,
+//! streaming, in parallel, with every row accounted for.
+//!
+//! [`run`] reads rows from a [`Source`] in chunks (16k rows by default), prices each chunk's
+//! rows in parallel on a rayon pool (split into parts, one CSV buffer per part), and hands the
+//! chunk to a writer thread; the reader, the pricing and the writer are joined by bounded
+//! channels of two chunks, so memory stays flat whatever the input size, and parts are
+//! written in input order, so the output is the same whatever the number of threads.
+//!
+//! Nothing is lost: every data row is either written (one row, or one row per duty line with
+//! `detail`) or rejected with its 1-based row number, the column at fault, the reason and the
+//! raw row ([`Rejection`]): a short or long row, bad UTF-8, an empty required field, a
+//! malformed number or date, and every error of [`Engine::quote`] (unknown HTS number or
+//! country, a date outside the dataset, …). [`Summary`] counts `read = quoted + rejected`.
+//!
+//! Money is [`rust_decimal::Decimal`] from parse to output; never a float. Pricing goes
+//! through [`price::Pricer`], which can memoize quotes that are exactly linear in the value
+//! ([`Options::memo_keys`]; off by default — see its module docs for why it is exact, how it
+//! is checked, and when it pays).
+
+pub mod io;
+pub mod price;
+pub mod row;
+
+pub use io::{CsvSink, CsvSource, ParquetSink, ParquetSource, RejectSink, Sink, Source};
+pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
+pub use row::{KNOWN, Layout, Rejection};
+
+use csv::ByteRecord;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::sync::mpsc::sync_channel;
+use tariff_engine::{Engine, QuoteError};
+
+/// Why a batch stopped (rows that cannot be quoted are not errors: they are rejections).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// Reading or writing failed.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV layer failed (I/O underneath, or a malformed quote structure).
+    #[error("CSV: {0}")]
+    Csv(csv::Error),
+    /// The Parquet layer failed.
+    #[error("Parquet: {0}")]
+    Parquet(String),
+    /// The header is unusable (missing required column, duplicate, clash with an output column).
+    #[error("header: {0}")]
+    Header(String),
+    /// A usage error (thread pool, options).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl From<parquet::errors::ParquetError> for BatchError {
+    fn from(e: parquet::errors::ParquetError) -> Self {
+        BatchError::Parquet(e.to_string())
+    }
+}
+
+impl From<arrow_schema::ArrowError> for BatchError {
+    fn from(e: arrow_schema::ArrowError) -> Self {
+        BatchError::Parquet(e.to_string())
+    }
+}
+
+/// How to run a batch.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+    /// Rows per chunk.
+    pub chunk_rows: usize,
+    /// One output row per duty line instead of one per entry line.
+    pub detail: bool,
+    /// Bound of the memo, in keys (0, the default, turns it off; see [`price`]).
+    pub memo_keys: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: 0,
+            chunk_rows: 16_384,
+            detail: false,
+            memo_keys: 0,
+        }
+    }
+}
+
+/// What a batch did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Data rows read.
+    pub read: u64,
+    /// Rows quoted and written.
+    pub quoted: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Sum of the quoted rows' values.
+    pub value: Decimal,
+    /// Sum of total duty.
+    pub total_duty: Decimal,
+    /// Duty per [`AUTHORITIES`] column.
+    pub by_authority: [Decimal; 8],
+    /// Sum of IEEPA duty.
+    pub ieepa_duty: Decimal,
+    /// Sum of MPF.
+    pub mpf: Decimal,
+    /// Sum of HMF.
+    pub hmf: Decimal,
+    /// How rows were priced.
+    pub memo: MemoStats,
+}
+
+impl Summary {
+    fn add(&mut self, p: &Priced) {
+        self.quoted += 1;
+        self.value += p.value;
+        self.total_duty += p.total_duty;
+        for (a, d) in self.by_authority.iter_mut().zip(p.by_authority) {
+            *a += d;
+        }
+        self.ieepa_duty += p.ieepa_duty;
+        self.mpf += p.mpf.unwrap_or_default();
+        self.hmf += p.hmf.unwrap_or_default();
+    }
+
+    fn merge(&mut self, o: &Summary) {
+        self.read += o.read;
+        self.quoted += o.quoted;
+        self.rejected += o.rejected;
+        self.value += o.value;
+        self.total_duty += o.total_duty;
+        for (a, d) in self.by_authority.iter_mut().zip(o.by_authority) {
+            *a += d;
+        }
+        self.ieepa_duty += o.ieepa_duty;
+        self.mpf += o.mpf;
+        self.hmf += o.hmf;
+        self.memo.direct += o.memo.direct;
+        self.memo.derived += o.memo.derived;
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "rows read {}  quoted {}  rejected {}",
+            self.read, self.quoted, self.rejected
+        )?;
+        writeln!(
+            f,
+            "value {}  total duty {}  IEEPA part {}",
+            self.value, self.total_duty, self.ieepa_duty
+        )?;
+        for (a, d) in AUTHORITIES.iter().zip(self.by_authority) {
+            let mut d = d;
+            d.rescale(2);
+            writeln!(f, "  duty {a:<17} {d:>20}")?;
+        }
+        write!(f, "fees mpf {}  hmf {}", self.mpf, self.hmf)
+    }
+}
+
+/// Output format of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// CSV.
+    Csv,
+    /// Parquet.
+    Parquet,
+}
+
+/// The output header for a layout.
+pub fn output_header(layout: &Layout, detail: bool) -> Result<Vec<String>, BatchError> {
+    if detail {
+        return Ok(io::detail_columns());
+    }
+    let computed = io::summary_columns();
+    if let Some(c) = layout
+        .names
+        .iter()
+        .find(|n| computed.iter().any(|c| c == n.trim()))
+    {
+        return Err(BatchError::Header(format!(
+            "input column {c:?} has the name of an output column; rename it"
+        )));
+    }
+    let mut h = layout.names.clone();
+    h.extend(computed);
+    Ok(h)
+}
+
+struct Processed {
+    records: Vec<ByteRecord>,
+    parts: Vec<io::Part>,
+}
+
+fn process_part(
+    pricer: &Pricer,
+    layout: &Layout,
+    format: Format,
+    detail: bool,
+    first_row: u64,
+    recs: &[ByteRecord],
+) -> Result<(io::Part, Summary), BatchError> {
+    let mut sum = Summary {
+        read: recs.len() as u64,
+        ..Summary::default()
+    };
+    let mut part = io::Part {
+        first_row,
+        csv: Vec::new(),
+        rows: Vec::new(),
+        rejects: Vec::new(),
+    };
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(if format == Format::Csv {
+            recs.len() * 160
+        } else {
+            0
+        }));
+    let mut buf = String::new();
+    for (i, rec) in recs.iter().enumerate() {
+        let row = first_row + i as u64;
+        let priced = layout.entry(rec).and_then(|e| {
+            pricer.price(&e, &mut sum.memo).map_err(|err| match err {
+                QuoteError::Input { field, message } => (field.to_string(), message),
+                other => (String::new(), other.to_string()),
+            })
+        });
+        match priced {
+            Err((column, reason)) => {
+                sum.rejected += 1;
+                part.rejects.push(io::reject(row, column, reason, rec));
+            }
+            Ok(p) => {
+                sum.add(&p);
+                match format {
+                    Format::Csv if detail => {
+                        io::csv_detail_rows(&mut w, layout, rec, row, &p, &mut buf)?
+                    }
+                    Format::Csv => io::csv_summary_row(&mut w, rec, row, &p, &mut buf)?,
+                    Format::Parquet => part.rows.push((i, p)),
+                }
+            }
+        }
+    }
+    part.csv = w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?;
+    Ok((part, sum))
+}
+
+/// The ends of a batch: where rows come from and go.
+pub struct Job {
+    /// The rows.
+    pub source: Box<dyn Source>,
+    /// Their header.
+    pub layout: Layout,
+    /// Where quoted rows go.
+    pub sink: Box<dyn Sink>,
+    /// The sink's format (CSV rows are formatted in parallel).
+    pub format: Format,
+    /// Where rejections go.
+    pub rejects: Option<RejectSink<Box<dyn std::io::Write + Send>>>,
+}
+
+impl Job {
+    /// Whether the source's progress counts rows (Parquet) rather than bytes (CSV).
+    pub fn progress_counts_rows(&self) -> bool {
+        self.source.counts_rows()
+    }
+}
+
+/// Opens a job by file names: `.parquet`/`.pq` is Parquet, anything else CSV; `-` is
+/// stdin or stdout (CSV). Returns the job and the input size for a progress bar.
+pub fn open(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    rejects: Option<&std::path::Path>,
+    opts: &Options,
+) -> Result<(Job, Option<u64>), BatchError> {
+    let is_parquet = |p: &std::path::Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
+    };
+    let stdio = |p: &std::path::Path| p.as_os_str() == "-";
+    let opened = |p: &std::path::Path| {
+        std::fs::File::open(p).map_err(|e| {
+            BatchError::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", p.display()),
+            ))
+        })
+    };
+    let created = |p: &std::path::Path| {
+        std::fs::File::create(p).map_err(|e| {
+            BatchError::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", p.display()),
+            ))
+        })
+    };
+    let source: Box<dyn Source> = if stdio(input) {
+        Box::new(CsvSource::new(std::io::stdin(), None)?)
+    } else if is_parquet(input) {
+        Box::new(ParquetSource::new(opened(input)?, opts.chunk_rows.max(1))?)
+    } else {
+        let f = opened(input)?;
+        let len = f.metadata().ok().map(|m| m.len());
+        Box::new(CsvSource::new(f, len)?)
+    };
+    let len = source.len_hint();
+    let layout = Layout::new(source.names().to_vec())?;
+    let header = output_header(&layout, opts.detail)?;
+    let (sink, format): (Box<dyn Sink>, Format) = if stdio(output) {
+        (
+            Box::new(CsvSink::new(std::io::stdout(), &header)?),
+            Format::Csv,
+        )
+    } else if is_parquet(output) {
+        (
+            Box::new(ParquetSink::new(created(output)?, &layout, opts.detail)?),
+            Format::Parquet,
+        )
+    } else {
+        (
+            Box::new(CsvSink::new(created(output)?, &header)?),
+            Format::Csv,
+        )
+    };
+    let rejects = match rejects {
+        Some(p) => {
+            let w: Box<dyn std::io::Write + Send> = Box::new(std::io::BufWriter::new(created(p)?));
+            Some(RejectSink::new(w)?)
+        }
+        None => None,
+    };
+    Ok((
+        Job {
+            source,
+            layout,
+            sink,
+            format,
+            rejects,
+        },
+        len,
+    ))
+}
+
+/// Quotes every row of `source` into `sink`, rejections into `rejects`; calls `progress` with
+/// the source's position after each chunk. Returns the summary (`read = quoted + rejected`).
+pub fn run(
+    engine: &Engine,
+    job: Job,
+    opts: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Summary, BatchError> {
+    let Job {
+        source,
+        layout,
+        sink,
+        format,
+        rejects,
+    } = job;
+    let layout = &layout;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| BatchError::Usage(format!("thread pool: {e}")))?;
+    let threads = pool.current_num_threads().max(1);
+    let pricer = Pricer::new(engine, opts.memo_keys);
+    let chunk = opts.chunk_rows.max(1);
+    let mut source = source;
+    let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);
+    let (tx_out, rx_out) = sync_channel::<Processed>(2);
+    let mut summary = Summary::default();
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            loop {
+                let next = source.next_chunk(chunk);
+                let pos = source.position();
+                match next {
+                    Ok(Some(recs)) => {
+                        if tx_in.send(Ok(recs)).is_err() {
+                            return;
+                        }
+                        progress(pos);
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx_in.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let mut sink = sink;
+        let mut rejects = rejects;
+        let writer = s.spawn(move || -> Result<(), BatchError> {
+            for p in rx_out {
+                sink.write(&p.records, &p.parts)?;
+                if let Some(r) = rejects.as_mut() {
+                    for part in &p.parts {
+                        r.write(&part.rejects)?;
+                    }
+                }
+            }
+            sink.finish()?;
+            if let Some(r) = rejects {
+                r.finish()?;
+            }
+            Ok(())
+        });
+        let mut first_row = 1u64;
+        let result = (|| -> Result<(), BatchError> {
+            for recs in rx_in {
+                let recs = recs?;
+                let part_rows = recs.len().div_ceil(threads * 4).max(256);
+                let done: Vec<Result<(io::Part, Summary), BatchError>> = pool.install(|| {
+                    recs.par_chunks(part_rows)
+                        .enumerate()
+                        .map(|(k, c)| {
+                            process_part(
+                                &pricer,
+                                layout,
+                                format,
+                                opts.detail,
+                                first_row + (k * part_rows) as u64,
+                                c,
+                            )
+                        })
+                        .collect()
+                });
+                let mut parts = Vec::with_capacity(done.len());
+                for d in done {
+                    let (p, s) = d?;
+                    summary.merge(&s);
+                    parts.push(p);
+                }
+                first_row += recs.len() as u64;
+                if tx_out
+                    .send(Processed {
+                        records: recs,
+                        parts,
+                    })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(tx_out);
+        let w = writer
+            .join()
+            .map_err(|_| BatchError::Usage("the writer thread panicked".into()))?;
+        let _ = reader.join();
+        result?;
+        w
+    })?;
+    if summary.read != summary.quoted + summary.rejected {
+        return Err(BatchError::Usage(format!(
+            "internal error: {} rows read but {} quoted and {} rejected",
+            summary.read, summary.quoted, summary.rejected
+        )));
+    }
+    Ok(summary)
+}

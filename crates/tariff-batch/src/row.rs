@@ -1,0 +1,220 @@
+//! Input columns and the parsing of one row into an [`Entry`], or a rejection.
+
+use crate::BatchError;
+use csv::ByteRecord;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use tariff_engine::{Entry, Mode};
+
+/// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
+/// required.
+pub const KNOWN: [&str; 13] = [
+    "hts",
+    "origin",
+    "entry_date",
+    "value",
+    "quantity",
+    "spi",
+    "us_content",
+    "steel_content",
+    "aluminum_content",
+    "copper_content",
+    "loaded_on",
+    "export_country",
+    "mode",
+];
+
+const HTS: usize = 0;
+const ORIGIN: usize = 1;
+const DATE: usize = 2;
+const VALUE: usize = 3;
+const QUANTITY: usize = 4;
+const SPI: usize = 5;
+const US: usize = 6;
+const STEEL: usize = 7;
+const ALUMINUM: usize = 8;
+const COPPER: usize = 9;
+const LOADED: usize = 10;
+const EXPORT: usize = 11;
+const MODE: usize = 12;
+
+/// A row that could not be quoted: where and why, with the row as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// 1-based data row (the header is row 0).
+    pub row: u64,
+    /// The column at fault (empty when the row as a whole is).
+    pub column: String,
+    /// Why.
+    pub reason: String,
+    /// The raw row, CSV-encoded (invalid UTF-8 shown as U+FFFD).
+    pub raw: String,
+}
+
+/// The header: every input column's name, and where the known ones are.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Input column names, as given, in order.
+    pub names: Vec<String>,
+    index: [Option<usize>; 13],
+}
+
+impl Layout {
+    /// Reads a header. Names are matched to [`KNOWN`] trimmed and case-insensitively (`qty`
+    /// is taken for `quantity`); any other column is carried through.
+    pub fn new(names: Vec<String>) -> Result<Layout, BatchError> {
+        let mut index = [None; 13];
+        for (i, n) in names.iter().enumerate() {
+            let lower = n.trim().to_ascii_lowercase();
+            let lower = if lower == "qty" {
+                "quantity".into()
+            } else {
+                lower
+            };
+            if let Some(k) = KNOWN.iter().position(|k| *k == lower) {
+                if index[k].is_some() {
+                    return Err(BatchError::Header(format!(
+                        "column {:?} appears twice",
+                        KNOWN[k]
+                    )));
+                }
+                index[k] = Some(i);
+            }
+        }
+        let missing: Vec<&str> = (0..4)
+            .filter(|k| index[*k].is_none())
+            .map(|k| KNOWN[k])
+            .collect();
+        if !missing.is_empty() {
+            return Err(BatchError::Header(format!(
+                "missing required column(s): {} (the header has: {})",
+                missing.join(", "),
+                names.join(", ")
+            )));
+        }
+        Ok(Layout { names, index })
+    }
+
+    /// Position of a known column.
+    pub fn index_of(&self, known: usize) -> Option<usize> {
+        self.index[known]
+    }
+
+    /// The trimmed text of a known column of a (UTF-8 checked) record.
+    pub fn text<'r>(&self, r: &'r ByteRecord, known: usize) -> &'r str {
+        self.index[known]
+            .and_then(|i| r.get(i))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    /// Parses a record into an entry; `Err((column, reason))` otherwise.
+    pub fn entry(&self, r: &ByteRecord) -> Result<Entry, (String, String)> {
+        if r.len() != self.names.len() {
+            let what = if r.len() < self.names.len() {
+                "short"
+            } else {
+                "long"
+            };
+            let column = self.names.get(r.len()).cloned().unwrap_or_default();
+            return Err((
+                column,
+                format!(
+                    "{what} row: {} field(s), the header has {}",
+                    r.len(),
+                    self.names.len()
+                ),
+            ));
+        }
+        for (i, f) in r.iter().enumerate() {
+            if let Err(e) = std::str::from_utf8(f) {
+                return Err((
+                    self.names[i].clone(),
+                    format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()),
+                ));
+            }
+        }
+        let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
+        let required = |k: usize| {
+            let t = self.text(r, k);
+            if t.is_empty() {
+                Err(fail(k, "empty".into()))
+            } else {
+                Ok(t)
+            }
+        };
+        let hts = tariff_engine::parse_hts(required(HTS)?).map_err(|e| match e {
+            tariff_engine::QuoteError::Input { message, .. } => fail(HTS, message),
+            other => fail(HTS, other.to_string()),
+        })?;
+        let origin = required(ORIGIN)?;
+        let date = |k: usize, t: &str| {
+            t.parse::<Date>()
+                .map_err(|_| fail(k, format!("{t:?} is not a date (expected YYYY-MM-DD)")))
+        };
+        let entry_date = date(DATE, required(DATE)?)?;
+        let value = money(required(VALUE)?).map_err(|m| fail(VALUE, m))?;
+        let mut e = if origin.bytes().all(|b| b.is_ascii_uppercase()) {
+            Entry::new(hts, origin, entry_date, value)
+        } else {
+            Entry::new(hts, &origin.to_ascii_uppercase(), entry_date, value)
+        };
+        let opt_money = |k: usize| {
+            let t = self.text(r, k);
+            if t.is_empty() {
+                Ok(None)
+            } else {
+                money(t).map(Some).map_err(|m| fail(k, m))
+            }
+        };
+        e.quantity = opt_money(QUANTITY)?;
+        e.us_content = opt_money(US)?;
+        e.steel_content = opt_money(STEEL)?;
+        e.aluminum_content = opt_money(ALUMINUM)?;
+        e.copper_content = opt_money(COPPER)?;
+        let spi = self.text(r, SPI);
+        if !spi.is_empty() {
+            e.spi = Some(spi.to_string());
+        }
+        let loaded = self.text(r, LOADED);
+        if !loaded.is_empty() {
+            e.loaded_on = Some(date(LOADED, loaded)?);
+        }
+        let export = self.text(r, EXPORT);
+        if !export.is_empty() {
+            e.export_country = Some(export.to_ascii_uppercase());
+        }
+        let mode = self.text(r, MODE);
+        if !mode.is_empty() {
+            e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
+        }
+        Ok(e)
+    }
+}
+
+/// A money or quantity field: a decimal number; `$` and thousands separators `,` are
+/// ignored; scientific notation is accepted. Never a float.
+pub fn money(t: &str) -> Result<Decimal, String> {
+    let parse = |s: &str| {
+        s.parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(s))
+            .map_err(|_| format!("{t:?} is not a number"))
+    };
+    if t.contains([',', '$']) {
+        parse(&t.replace([',', '$'], ""))
+    } else {
+        parse(t)
+    }
+}
+
+/// The raw row, CSV-encoded on one line (lossy UTF-8).
+pub fn raw_row(r: &ByteRecord) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_byte_record(r);
+    let bytes = w.into_inner().unwrap_or_default();
+    let s = String::from_utf8_lossy(&bytes);
+    s.trim_end_matches('\n').to_string()
+}

@@ -1,0 +1,305 @@
+//! End-to-end tests on real files: rejections, round trips, carry-through, order, detail.
+
+use std::path::{Path, PathBuf};
+use tariff_batch::{Options, Summary};
+use tariff_engine::Engine;
+
+fn engine() -> &'static Engine {
+    static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    E.get_or_init(|| Engine::embedded().unwrap())
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tariff-batch-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Runs a batch; the summary's memo counters (which depend on thread timing) are zeroed.
+fn run(input: &Path, output: &Path, rejects: Option<&Path>, opts: &Options) -> Summary {
+    let (job, _) = tariff_batch::open(input, output, rejects, opts).unwrap();
+    let mut s = tariff_batch::run(engine(), job, opts, &|_| {}).unwrap();
+    assert!(s.memo.direct + s.memo.derived >= s.quoted);
+    s.memo = Default::default();
+    s
+}
+
+fn read_csv(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (h, rows)
+}
+
+fn col(h: &[String], name: &str) -> usize {
+    h.iter()
+        .position(|x| x == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+#[test]
+fn bad_rows_are_rejected_with_row_column_reason() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad_rows.csv");
+    let (out, rej) = (tmp("bad_out.csv"), tmp("bad_rej.csv"));
+    let s = run(&input, &out, Some(&rej), &Options::default());
+    assert_eq!(s.read, 10);
+    assert_eq!(s.read, s.quoted + s.rejected);
+    let (h, rows) = read_csv(&out);
+    assert_eq!(rows.len() as u64, s.quoted);
+    assert_eq!(s.quoted, 2);
+    // Extra columns carried through, in order, before the computed ones.
+    assert_eq!(
+        &h[..7],
+        [
+            "entry_ref",
+            "hts",
+            "origin",
+            "entry_date",
+            "value",
+            "mode",
+            "note"
+        ]
+    );
+    let t = col(&h, "total_duty");
+    assert_eq!(
+        (rows[0][0].as_str(), rows[0][t].as_str()),
+        ("R1", "1650.00")
+    );
+    assert_eq!(rows[0][6], "first");
+    assert_eq!(
+        (rows[1][0].as_str(), rows[1][t].as_str()),
+        ("R9", "3650.00")
+    );
+    assert_eq!(rows[1][col(&h, "ieepa_duty")], "2000.00");
+    assert_eq!(rows[1][col(&h, "duty_ieepa_fentanyl")], "2000.00");
+    assert_eq!(rows[1][col(&h, "headings")], "9903.01.24");
+    assert_eq!(rows[1][col(&h, "row")], "9");
+    let (rh, rj) = read_csv(&rej);
+    assert_eq!(rh, ["row", "column", "reason", "raw"]);
+    assert_eq!(rj.len() as u64, s.rejected);
+    let expect = [
+        ("2", "hts", "not in the schedule"),
+        ("3", "origin", "not an ISO 3166"),
+        ("4", "entry_date", "outside the dataset"),
+        ("5", "value", "empty"),
+        ("6", "value", "is not a number"),
+        ("7", "value", "short row"),
+        ("8", "note", "not valid UTF-8"),
+        ("10", "entry_date", "is not a date"),
+    ];
+    for (r, (row, column, reason)) in rj.iter().zip(expect) {
+        assert_eq!((r[0].as_str(), r[1].as_str()), (row, column), "{r:?}");
+        assert!(r[2].contains(reason), "{r:?}");
+        assert!(r[3].starts_with(&format!("R{row},")), "{r:?}");
+    }
+}
+
+/// A few thousand real rows (the China/Vietnam/Korea/Mexico T-shirt and car lines over 2025).
+fn many_rows(n: usize) -> PathBuf {
+    let p = tmp(&format!("many_{n}.csv"));
+    let mut s = String::from("hts,origin,entry_date,value,spi,mode,ref\n");
+    let lines = [
+        ("6109.10.00.04", "CN", ""),
+        ("6109.10.00.04", "VN", ""),
+        ("8703.23.01.90", "KR", "KR"),
+        ("8703.23.01.90", "JP", ""),
+        ("6109.10.00.04", "MX", ""),
+        ("8471.30.01.00", "CN", ""),
+    ];
+    for i in 0..n {
+        let (h, o, spi) = lines[i % lines.len()];
+        let day = 1 + (i * 7) % 28;
+        let month = 1 + (i * 5) % 12;
+        let mode = ["vessel", "air", ""][i % 3];
+        s.push_str(&format!(
+            "{h},{o},2025-{month:02}-{day:02},{}.{:02},{spi},{mode},ref-{i}\n",
+            100 + (i * 7919) % 90_000,
+            i % 100
+        ));
+    }
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+#[test]
+fn order_is_input_order_with_two_threads_and_memo_matches_direct() {
+    let input = many_rows(5000);
+    let opts = Options {
+        threads: 2,
+        chunk_rows: 700,
+        memo_keys: 10_000,
+        ..Options::default()
+    };
+    let out = tmp("order_out.csv");
+    let s = run(&input, &out, None, &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (5000, 5000, 0));
+    let (h, rows) = read_csv(&out);
+    let (r, row) = (col(&h, "ref"), col(&h, "row"));
+    for (i, x) in rows.iter().enumerate() {
+        assert_eq!(x[r], format!("ref-{i}"));
+        assert_eq!(x[row], (i + 1).to_string());
+    }
+    // The same rows quoted directly, one thread: byte-identical output.
+    let direct = tmp("order_direct.csv");
+    run(
+        &input,
+        &direct,
+        None,
+        &Options {
+            threads: 1,
+            memo_keys: 0,
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&direct).unwrap()
+    );
+}
+
+/// Writes the CSV of [`many_rows`] as typed Parquet: Date32 dates, Decimal128 values.
+fn to_parquet(csv_path: &Path, out: &Path) {
+    use arrow_array::builder::{Date32Builder, Decimal128Builder, StringBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let (_, rows) = read_csv(csv_path);
+    let epoch = jiff::civil::date(1970, 1, 1);
+    let mut strs: Vec<StringBuilder> = (0..4).map(|_| StringBuilder::new()).collect();
+    let mut dates = Date32Builder::new();
+    let mut values = Decimal128Builder::new()
+        .with_precision_and_scale(18, 2)
+        .unwrap();
+    for r in &rows {
+        for (b, i) in strs.iter_mut().zip([0, 1, 4, 5]) {
+            b.append_option((!r[i].is_empty()).then(|| r[i].clone()));
+        }
+        dates.append_value((r[2].parse::<jiff::civil::Date>().unwrap() - epoch).get_days());
+        let v: rust_decimal::Decimal = r[3].parse().unwrap();
+        values.append_value({
+            let mut v = v;
+            v.rescale(2);
+            v.mantissa()
+        });
+    }
+    let mut refs = StringBuilder::new();
+    for r in &rows {
+        refs.append_value(&r[6]);
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("hts", DataType::Utf8, true),
+        Field::new("origin", DataType::Utf8, true),
+        Field::new("entry_date", DataType::Date32, false),
+        Field::new("value", DataType::Decimal128(18, 2), false),
+        Field::new("spi", DataType::Utf8, true),
+        Field::new("mode", DataType::Utf8, true),
+        Field::new("ref", DataType::Utf8, false),
+    ]));
+    let mut s = strs
+        .into_iter()
+        .map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let (hts, origin, spi, mode) = (
+        s.next().unwrap(),
+        s.next().unwrap(),
+        s.next().unwrap(),
+        s.next().unwrap(),
+    );
+    let cols: Vec<ArrayRef> = vec![
+        hts,
+        origin,
+        Arc::new(dates.finish()),
+        Arc::new(values.finish()),
+        spi,
+        mode,
+        Arc::new(refs.finish()),
+    ];
+    let mut w = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(out).unwrap(),
+        schema.clone(),
+        None,
+    )
+    .unwrap();
+    w.write(&RecordBatch::try_new(schema, cols).unwrap())
+        .unwrap();
+    w.close().unwrap();
+}
+
+/// Every record of a file, as text, through the crate's own reader (Parquet decimals keep
+/// their scale, so text equality is value-and-scale equality).
+fn records(p: &Path) -> Vec<Vec<String>> {
+    let mut src: Box<dyn tariff_batch::Source> = if p.extension().unwrap() == "parquet" {
+        Box::new(tariff_batch::ParquetSource::new(std::fs::File::open(p).unwrap(), 1000).unwrap())
+    } else {
+        Box::new(tariff_batch::CsvSource::new(std::fs::File::open(p).unwrap(), None).unwrap())
+    };
+    let mut out = Vec::new();
+    while let Some(c) = src.next_chunk(1000).unwrap() {
+        out.extend(c.iter().map(|r| {
+            r.iter()
+                .map(|f| String::from_utf8(f.to_vec()).unwrap())
+                .collect()
+        }));
+    }
+    out
+}
+
+#[test]
+fn csv_parquet_csv_round_trip_gives_identical_duties() {
+    let input = many_rows(3000);
+    let opts = Options::default();
+    // CSV in: CSV out and Parquet out agree field for field.
+    let (csv_out, pq_out) = (tmp("rt_out.csv"), tmp("rt_out.parquet"));
+    let a = run(&input, &csv_out, None, &opts);
+    let b = run(&input, &pq_out, None, &opts);
+    assert_eq!(a, b);
+    let (x, y) = (records(&csv_out), records(&pq_out));
+    assert_eq!(x.len(), 3000);
+    assert_eq!(x, y);
+    // Parquet in (typed dates and decimals) back to CSV: byte-identical to CSV in.
+    let (pq_in, csv_again) = (tmp("rt_in.parquet"), tmp("rt_again.csv"));
+    to_parquet(&input, &pq_in);
+    let c = run(&pq_in, &csv_again, None, &opts);
+    assert_eq!(a, c);
+    assert_eq!(
+        std::fs::read(&csv_out).unwrap(),
+        std::fs::read(&csv_again).unwrap()
+    );
+}
+
+#[test]
+fn detail_writes_one_row_per_duty_line() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad_rows.csv");
+    let out = tmp("detail.csv");
+    let s = run(
+        &input,
+        &out,
+        Some(&tmp("detail_rej.csv")),
+        &Options {
+            detail: true,
+            ..Options::default()
+        },
+    );
+    assert_eq!(s.quoted, 2);
+    let (h, rows) = read_csv(&out);
+    assert_eq!(h[..4], ["row", "hts", "origin", "entry_date"]);
+    let (heading, amount, authority) =
+        (col(&h, "heading"), col(&h, "amount"), col(&h, "authority"));
+    let cn: Vec<_> = rows.iter().filter(|r| r[0] == "9").collect();
+    assert!(cn.iter().any(|r| r[heading] == "9903.01.24"
+        && r[amount] == "2000.00"
+        && r[authority] == "ieepa_fentanyl"));
+    assert!(
+        cn.iter()
+            .any(|r| r[authority] == "base_general" && r[amount] == "1650.00")
+    );
+    assert!(cn.iter().all(|r| !r[col(&h, "citation")].is_empty()));
+    let vn: Vec<_> = rows.iter().filter(|r| r[0] == "1").collect();
+    let total: rust_decimal::Decimal = vn
+        .iter()
+        .map(|r| r[amount].parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    assert_eq!(total.to_string(), "1650.00");
+}

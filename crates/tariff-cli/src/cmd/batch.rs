@@ -1,0 +1,117 @@
+//! `tariff batch`: quote every entry line of a CSV or Parquet file (see `tariff-batch`).
+//!
+//! Exit status: 0 when every row was quoted; 3 when rows were rejected (each one written to
+//! `--rejects`, or to stderr as CSV) unless `--allow-rejects`; 1 on an I/O or usage error
+//! (unreadable file, missing required column, …); 2 on a command-line error (clap).
+
+use anyhow::{Context, Result};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tariff_batch::{Options, RejectSink};
+use tariff_engine::Engine;
+
+/// The command-line inputs of `tariff batch`.
+#[derive(clap::Args, Debug)]
+pub struct BatchArgs {
+    /// Input: `.csv` or `.parquet` (by extension), `-` for CSV on stdin. Columns hts, origin,
+    /// entry_date, value required; quantity, spi, us_content, steel_content, aluminum_content,
+    /// copper_content, loaded_on, export_country, mode optional; any other column is carried
+    /// through.
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Output: `.csv` or `.parquet` (by extension), `-` for CSV on stdout.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Write rejected rows (row, column, reason, raw row) to this CSV file; default: stderr.
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// One output row per duty line (heading, authority, rate, basis, amount, citation).
+    #[arg(long)]
+    pub detail: bool,
+    /// Worker threads; default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Exit 0 even when rows were rejected.
+    #[arg(long)]
+    pub allow_rejects: bool,
+    /// Rows per chunk (about seven chunks are in flight).
+    #[arg(long, default_value_t = 16_384)]
+    pub chunk_rows: usize,
+    /// Memoize value-linear quotes by (HTS, origin, period, SPI, quantity, loading date,
+    /// export country, mode) — exact; a win on files that repeat the same goods, origin and
+    /// period, a loss on files that rarely do (such as the Census-mix benchmark).
+    #[arg(long)]
+    pub memo: bool,
+    /// No summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Runs `tariff batch`.
+pub fn run(a: &BatchArgs) -> Result<ExitCode> {
+    let engine = Engine::embedded().context("loading the embedded data")?;
+    let opts = Options {
+        threads: a.threads.unwrap_or(0),
+        chunk_rows: a.chunk_rows,
+        detail: a.detail,
+        memo_keys: if a.memo { 200_000 } else { 0 },
+    };
+    let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
+        .with_context(|| format!("opening {}", a.input.display()))?;
+    if job.rejects.is_none() {
+        let w: Box<dyn std::io::Write + Send> = Box::new(std::io::stderr());
+        job.rejects = Some(RejectSink::new(w)?);
+    }
+    let bar = (std::io::stderr().is_terminal() && !a.quiet).then(|| {
+        let style = match (len, job.progress_counts_rows()) {
+            (Some(_), true) => "{bar:40} {pos}/{len} rows  {per_sec}  eta {eta}",
+            (Some(_), false) => "{bar:40} {bytes}/{total_bytes}  {bytes_per_sec}  eta {eta}",
+            (None, _) => "{spinner} {bytes} read  {bytes_per_sec}",
+        };
+        let pb = match len {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(style)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let progress = |pos: u64| {
+        if let Some(pb) = &bar {
+            pb.set_position(pos);
+        }
+    };
+    let start = std::time::Instant::now();
+    let summary = tariff_batch::run(&engine, job, &opts, &progress)?;
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
+    }
+    if !a.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!("{summary}");
+        eprintln!(
+            "{:.2} s, {:.0} rows/s ({} quoted directly, {} from the memo)",
+            secs,
+            summary.read as f64 / secs.max(1e-9),
+            summary.memo.direct,
+            summary.memo.derived
+        );
+    }
+    if summary.rejected > 0 && !a.allow_rejects {
+        if !a.quiet {
+            eprintln!(
+                "{} row(s) rejected{}; exit status 3 (use --allow-rejects to exit 0)",
+                summary.rejected,
+                a.rejects
+                    .as_ref()
+                    .map(|p| format!(" (see {})", p.display()))
+                    .unwrap_or_default()
+            );
+        }
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
+}
