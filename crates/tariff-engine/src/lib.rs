@@ -31,7 +31,7 @@ use tariff_hts::HtsCode;
 use tariff_hts::program::Programs;
 use tariff_hts::rate::{Basis as RateBasis, Rate};
 use tariff_measures::{Basis, FloorAgainst, Measure, MeasureRate, Measures, Portion, ProductRule};
-use tariff_schedule::{LineReport, LookupError, Schedule};
+use tariff_schedule::{EntryLine, EntryRate, LookupError, Schedule};
 
 /// Why a quote could not be made. Each variant names the input field at fault.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -137,13 +137,13 @@ impl Engine {
         self.check_input(e)?;
         let line = self
             .schedule
-            .line_at(&e.hts, e.entry_date)
+            .entry_line(&e.hts, e.entry_date)
             .map_err(|err| match err {
                 LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
                 _ => input("hts", err.to_string()),
             })?;
         let base = self.base_duty(e, &line, &mut warnings)?;
-        let refs = self.footnote_refs(&line);
+        let refs = &line.references;
         let digits = e.hts.digits().to_string();
 
         let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
@@ -156,7 +156,7 @@ impl Engine {
             .enumerate()
             .filter(|(_, m)| m.effective.contains(e.entry_date))
             .filter(|(i, _)| self.measures.covers_country_at(*i, country))
-            .filter(|(i, m)| self.covers_goods(*i, m, &digits, &prefixes, e.hts.chapter(), &refs))
+            .filter(|(i, m)| self.covers_goods(*i, m, &digits, &prefixes, e.hts.chapter(), refs))
             .map(|(_, m)| m)
             .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
             .collect();
@@ -220,6 +220,7 @@ impl Engine {
         for nm in &self.measures.not_modeled {
             let by_note = !nm.footnote_prefixes.is_empty()
                 && refs.iter().any(|r| {
+                    let r = r.to_string();
                     nm.footnote_prefixes
                         .iter()
                         .any(|p| r.starts_with(p.as_str()))
@@ -235,12 +236,12 @@ impl Engine {
             }
         }
         Ok(Quote {
-            hts: line.code.clone(),
-            description: line.description.clone(),
+            hts: line.code.to_string(),
+            description: line.description.to_string(),
             origin: e.origin.clone(),
             entry_date: e.entry_date,
             value: e.value,
-            revision: line.revision.clone(),
+            revision: line.revision.to_string(),
             lines: out,
             total_duty,
             effective_rate,
@@ -303,14 +304,9 @@ impl Engine {
     fn base_duty(
         &self,
         e: &Entry,
-        line: &LineReport,
+        line: &EntryLine<'_>,
         warnings: &mut Vec<String>,
     ) -> Result<Base, QuoteError> {
-        let first_rate = |r: &Option<tariff_schedule::RateReport>| -> Option<(String, Rate)> {
-            let r = r.as_ref()?;
-            let cell = r.parsed.as_ref()?;
-            Some((r.text.trim().to_string(), cell.groups.first()?.rate.clone()))
-        };
         let rate_basis = |rate: &Rate| {
             let mut b = RateBasis::new(e.value);
             if let Some(q) = e.quantity {
@@ -339,27 +335,27 @@ impl Engine {
         };
         let rev = format!(
             "HTSUS {} ({}), {}",
-            line.rates_from.as_deref().unwrap_or(&line.code),
+            line.rates_from.unwrap_or(line.code),
             line.revision,
             "column 1 general"
         );
-        let general = first_rate(&line.general);
-        let general_ave = general.as_ref().and_then(|(_, r)| ave(r));
-        let source = line.rates_from.clone().unwrap_or_else(|| line.code.clone());
+        let general = first_rate(line.general);
+        let general_ave = general.and_then(|(_, r)| ave(r));
+        let source = line.rates_from.unwrap_or(line.code);
 
         // Column 2.
         if let Some(c2) = self.measures.column2(&e.origin, e.entry_date) {
-            let (text, rate) = first_rate(&line.other)
+            let (text, rate) = first_rate(line.other)
                 .ok_or_else(|| input("hts", format!("{} has no column 2 rate", line.code)))?;
-            let amount = cents(amount_of(&rate, &text)?);
+            let amount = cents(amount_of(rate, text)?);
             return Ok(Base {
                 line: DutyLine {
-                    heading: line.code.clone(),
+                    heading: line.code.to_string(),
                     authority: "base_column2".into(),
                     measure: None,
                     description: format!("column 2 rate of {source} for goods of {}", e.origin),
-                    rate: text,
-                    rate_percent: ad_valorem_percent(&rate),
+                    rate: text.to_string(),
+                    rate_percent: ad_valorem_percent(rate),
                     basis: "full_value".into(),
                     basis_value: e.value,
                     amount,
@@ -371,7 +367,7 @@ impl Engine {
                     ieepa: false,
                 },
                 general_ave,
-                applied_ave: ave(&rate),
+                applied_ave: ave(rate),
                 spi_eligible: false,
             });
         }
@@ -379,21 +375,21 @@ impl Engine {
         // Special program.
         let mut spi_eligible = false;
         if let Some(spi) = &e.spi {
-            let answer = tariff_schedule::special_rate_for(
+            let (eligibility, special) = tariff_schedule::special_rate_in_cell(
                 &self.programs,
-                line,
+                line.special.and_then(|r| r.parsed),
                 e.entry_date,
                 spi.trim(),
                 &e.origin,
             );
-            if let (true, Some(rate)) = (answer.eligible, answer.rate_parsed.clone()) {
+            if let Some(rate) = special {
                 spi_eligible = true;
-                let text = answer.rate.clone().unwrap_or_default();
-                let amount = cents(amount_of(&rate, &text)?);
+                let text = rate.to_string();
+                let amount = cents(amount_of(rate, &text)?);
                 let program = self.programs.get(spi.trim());
                 return Ok(Base {
                     line: DutyLine {
-                        heading: line.code.clone(),
+                        heading: line.code.to_string(),
                         authority: "base_special".into(),
                         measure: None,
                         description: format!(
@@ -401,7 +397,7 @@ impl Engine {
                             program.map(|p| p.name.as_str()).unwrap_or(spi)
                         ),
                         rate: text,
-                        rate_percent: ad_valorem_percent(&rate),
+                        rate_percent: ad_valorem_percent(rate),
                         basis: "full_value".into(),
                         basis_value: e.value,
                         amount,
@@ -410,17 +406,16 @@ impl Engine {
                             line.revision,
                             program.map(|p| p.citation.as_str()).unwrap_or("")
                         ),
-                        note: Some(answer.reason.clone()),
+                        note: Some(eligibility.to_string()),
                         ieepa: false,
                     },
                     general_ave,
-                    applied_ave: ave(&rate),
+                    applied_ave: ave(rate),
                     spi_eligible,
                 });
             }
             warnings.push(format!(
-                "SPI {spi} not applied: {}; column 1 general used",
-                answer.reason
+                "SPI {spi} not applied: {eligibility}; column 1 general used"
             ));
         }
 
@@ -433,15 +428,15 @@ impl Engine {
                 ),
             )
         })?;
-        let amount = cents(amount_of(&rate, &text)?);
+        let amount = cents(amount_of(rate, text)?);
         Ok(Base {
             line: DutyLine {
-                heading: line.code.clone(),
+                heading: line.code.to_string(),
                 authority: "base_general".into(),
                 measure: None,
                 description: format!("column 1 general rate of {source}"),
-                rate: text,
-                rate_percent: ad_valorem_percent(&rate),
+                rate: text.to_string(),
+                rate_percent: ad_valorem_percent(rate),
                 basis: "full_value".into(),
                 basis_value: e.value,
                 amount,
@@ -455,15 +450,6 @@ impl Engine {
         })
     }
 
-    /// Chapter 99 headings the line's footnotes (and its rate line's) reference.
-    fn footnote_refs(&self, line: &LineReport) -> BTreeSet<String> {
-        line.chapter99_references
-            .iter()
-            .chain(&line.rate_line_references)
-            .cloned()
-            .collect()
-    }
-
     fn covers_goods(
         &self,
         index: usize,
@@ -471,7 +457,7 @@ impl Engine {
         digits: &str,
         prefixes: &[(u8, u64)],
         chapter: u8,
-        refs: &BTreeSet<String>,
+        refs: &[HtsCode],
     ) -> bool {
         let (hts_in, hts_out) = self.measures.hts_rule_match(index, prefixes);
         let matches = |r: &ProductRule| match r {
@@ -481,7 +467,7 @@ impl Engine {
                 .lists
                 .get(name)
                 .is_some_and(|l| l.covers(digits)),
-            ProductRule::Footnote(h) => refs.contains(h),
+            ProductRule::Footnote(h) => HtsCode::parse(h).is_ok_and(|c| refs.contains(&c)),
             ProductRule::Chapters(chs) => chs.contains(&chapter),
         };
         let included =
@@ -613,7 +599,7 @@ impl Engine {
         e: &Entry,
         base: &Base,
         portion_off: Decimal,
-        line: &LineReport,
+        line: &EntryLine<'_>,
         warnings: &mut Vec<String>,
     ) -> DutyLine {
         let heading = m
@@ -761,6 +747,12 @@ impl Engine {
         let total = cents(lines.iter().map(|l| l.amount).sum());
         FeeSummary { lines, total }
     }
+}
+
+/// The first group's rate of a column, with the column's text.
+fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
+    let r = r?;
+    Some((r.text.trim(), &r.parsed?.groups.first()?.rate))
 }
 
 /// Whether an `excludes` entry (`id` or `group:<name>`) names measure `m`.

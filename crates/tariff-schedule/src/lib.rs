@@ -14,6 +14,7 @@
 //! the binary by `tariff-data`; [`Schedule::embedded`] decodes it.
 
 pub mod codec;
+mod entry_line;
 pub mod model;
 mod report;
 mod search;
@@ -27,9 +28,10 @@ use model::{
 use std::sync::OnceLock;
 use tariff_hts::HtsCode;
 
+pub use entry_line::{EntryLine, EntryRate};
 pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
 pub use search::SearchHit;
-pub use special::{SpecialRateAnswer, special_rate_for};
+pub use special::{SpecialRateAnswer, special_rate_for, special_rate_in_cell};
 
 /// Why the dataset bytes could not be read or written.
 #[derive(Debug, thiserror::Error)]

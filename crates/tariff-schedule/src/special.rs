@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tariff_hts::HtsCode;
 use tariff_hts::program::{Eligibility, Programs};
-use tariff_hts::rate::Rate;
+use tariff_hts::rate::{Rate, RateCell};
 
 /// The answer to "does claiming `spi` on this line give goods of `origin` the special rate?".
 #[derive(Clone, Debug, Serialize)]
@@ -57,44 +57,44 @@ pub fn special_rate_for(
     spi: &str,
     origin: &str,
 ) -> SpecialRateAnswer {
-    {
-        let groups = line
-            .special
-            .as_ref()
-            .and_then(|r| r.parsed.as_ref())
-            .map(|c| c.groups.clone())
-            .unwrap_or_default();
-        let mut best: Option<Eligibility> = None;
-        let mut answer = None;
-        for g in &groups {
-            let e = programs.eligibility(spi, &g.programs, origin, date);
-            if e.is_eligible() {
-                answer = Some((e, g.rate.clone()));
-                break;
-            }
-            // Keep the most telling refusal: anything beats "not on line".
-            if best.is_none() || matches!(best, Some(Eligibility::NotOnLine { .. })) {
-                best = Some(e);
-            }
+    let cell = line.special.as_ref().and_then(|r| r.parsed.as_ref());
+    let (eligibility, rate) = special_rate_in_cell(programs, cell, date, spi, origin);
+    SpecialRateAnswer {
+        code: line.code.clone(),
+        spi: spi.to_string(),
+        origin: origin.to_string(),
+        date,
+        eligible: rate.is_some(),
+        reason: eligibility.to_string(),
+        eligibility,
+        rate: rate.map(|r| r.to_string()),
+        rate_parsed: rate.cloned(),
+        revision: line.revision.clone(),
+    }
+}
+
+/// The group of a special-column cell whose program list gives `spi` to `origin` on `date`:
+/// its rate, with the eligibility; or the most telling refusal and no rate.
+pub fn special_rate_in_cell<'a>(
+    programs: &Programs,
+    cell: Option<&'a RateCell>,
+    date: Date,
+    spi: &str,
+    origin: &str,
+) -> (Eligibility, Option<&'a Rate>) {
+    let mut best: Option<Eligibility> = None;
+    for g in cell.map(|c| c.groups.as_slice()).unwrap_or_default() {
+        let e = programs.eligibility(spi, &g.programs, origin, date);
+        if e.is_eligible() {
+            return (e, Some(&g.rate));
         }
-        let (eligibility, rate) = match answer {
-            Some((e, r)) => (e, Some(r)),
-            None => (
-                best.unwrap_or_else(|| programs.eligibility(spi, &[], origin, date)),
-                None,
-            ),
-        };
-        SpecialRateAnswer {
-            code: line.code.clone(),
-            spi: spi.to_string(),
-            origin: origin.to_string(),
-            date,
-            eligible: rate.is_some(),
-            reason: eligibility.to_string(),
-            eligibility,
-            rate: rate.as_ref().map(|r| r.to_string()),
-            rate_parsed: rate,
-            revision: line.revision.clone(),
+        // Keep the most telling refusal: anything beats "not on line".
+        if best.is_none() || matches!(best, Some(Eligibility::NotOnLine { .. })) {
+            best = Some(e);
         }
     }
+    (
+        best.unwrap_or_else(|| programs.eligibility(spi, &[], origin, date)),
+        None,
+    )
 }
