@@ -156,7 +156,7 @@ impl Engine {
             .enumerate()
             .filter(|(_, m)| m.effective.contains(e.entry_date))
             .filter(|(i, _)| self.measures.covers_country_at(*i, country))
-            .filter(|(i, m)| self.covers_goods(*i, m, &digits, &prefixes, e.hts.chapter(), refs))
+            .filter(|(i, m)| self.covers_goods(*i, m, &prefixes, e.hts.chapter(), refs))
             .map(|(_, m)| m)
             .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
             .collect();
@@ -454,7 +454,6 @@ impl Engine {
         &self,
         index: usize,
         m: &Measure,
-        digits: &str,
         prefixes: &[(u8, u64)],
         chapter: u8,
         refs: &[HtsCode],
@@ -462,11 +461,7 @@ impl Engine {
         let (hts_in, hts_out) = self.measures.hts_rule_match(index, prefixes);
         let matches = |r: &ProductRule| match r {
             ProductRule::Hts(_) => false,
-            ProductRule::List(name) => self
-                .measures
-                .lists
-                .get(name)
-                .is_some_and(|l| l.covers(digits)),
+            ProductRule::List(_) => false,
             ProductRule::Footnote(h) => HtsCode::parse(h).is_ok_and(|c| refs.contains(&c)),
             ProductRule::Chapters(chs) => chs.contains(&chapter),
         };

@@ -409,8 +409,8 @@ impl Measures {
             .iter()
             .map(|m| {
                 (
-                    hts_digits(&m.products.include),
-                    hts_digits(&m.products.exclude),
+                    hts_digits(&m.products.include, &all.lists),
+                    hts_digits(&m.products.exclude, &all.lists),
                 )
             })
             .collect();
@@ -418,7 +418,7 @@ impl Measures {
     }
 
     /// Whether an entry line's number, given as its [`hts_prefixes`], falls under the `hts`
-    /// product rules of the measure at `index`: `(in include rules, in exclude rules)`.
+    /// and `list` product rules of the measure at `index`: `(in include rules, in exclude rules)`.
     pub fn hts_rule_match(&self, index: usize, prefixes: &[(u8, u64)]) -> (bool, bool) {
         match self.hts_rules.get(index) {
             Some((inc, exc)) => (
@@ -676,18 +676,31 @@ pub fn hts_prefixes(code: &HtsCode) -> Vec<(u8, u64)> {
         .collect()
 }
 
-/// The `hts` rules of a rule list as (length, value) keys.
-fn hts_digits(rules: &[ProductRule]) -> PrefixSet {
-    rules
-        .iter()
-        .filter_map(|r| match r {
-            ProductRule::Hts(codes) => Some(codes),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|c| HtsCode::parse(c).ok())
-        .filter_map(|c| c.digits().parse::<u64>().ok().map(|v| (c.len() as u8, v)))
-        .collect()
+/// The `hts` and `list` rules of a rule list as (length, value) keys: named lists are
+/// expanded here, once, so that matching an entry line is a few hash lookups.
+fn hts_digits(rules: &[ProductRule], lists: &BTreeMap<String, ProductList>) -> PrefixSet {
+    let mut set = PrefixSet::new();
+    for r in rules {
+        match r {
+            ProductRule::Hts(codes) => set.extend(
+                codes
+                    .iter()
+                    .filter_map(|c| HtsCode::parse(c).ok())
+                    .filter_map(|c| c.digits().parse::<u64>().ok().map(|v| (c.len() as u8, v))),
+            ),
+            ProductRule::List(name) => {
+                if let Some(list) = lists.get(name) {
+                    set.extend(
+                        list.codes
+                            .iter()
+                            .filter_map(|d| d.parse::<u64>().ok().map(|v| (d.len() as u8, v))),
+                    );
+                }
+            }
+            ProductRule::Footnote(_) | ProductRule::Chapters(_) => {}
+        }
+    }
+    set
 }
 
 fn check_countries_table(
