@@ -8,7 +8,7 @@ use tariff_engine::{Entry, Mode};
 
 /// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
 /// required.
-pub const KNOWN: [&str; 13] = [
+pub const KNOWN: [&str; 14] = [
     "hts",
     "origin",
     "entry_date",
@@ -22,6 +22,7 @@ pub const KNOWN: [&str; 13] = [
     "loaded_on",
     "export_country",
     "mode",
+    "transshipped",
 ];
 
 const HTS: usize = 0;
@@ -37,6 +38,7 @@ const COPPER: usize = 9;
 const LOADED: usize = 10;
 const EXPORT: usize = 11;
 const MODE: usize = 12;
+const TRANSSHIPPED: usize = 13;
 
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,6 +191,16 @@ impl Layout {
         if !mode.is_empty() {
             e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
         }
+        e.transshipped = match self.text(r, TRANSSHIPPED).to_ascii_lowercase().as_str() {
+            "" | "false" | "no" | "0" | "n" => false,
+            "true" | "yes" | "1" | "y" => true,
+            other => {
+                return Err(fail(
+                    TRANSSHIPPED,
+                    format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"),
+                ));
+            }
+        };
         Ok(e)
     }
 }

@@ -76,6 +76,10 @@ pub struct Entry {
     /// Mode of transport.
     #[serde(default)]
     pub mode: Option<Mode>,
+    /// CBP has determined that the goods were transshipped to evade duties (the 40% headings
+    /// 9903.01.16 and 9903.02.01 apply only then).
+    #[serde(default)]
+    pub transshipped: bool,
 }
 
 impl Entry {
@@ -95,6 +99,7 @@ impl Entry {
             loaded_on: None,
             export_country: None,
             mode: None,
+            transshipped: false,
         }
     }
 }

@@ -546,6 +546,11 @@ impl Engine {
                 _ => return false,
             }
         }
+        if let Some(t) = c.transshipped
+            && t != e.transshipped
+        {
+            return false;
+        }
         if !c.export_countries.is_empty() {
             match &e.export_country {
                 Some(x) if c.export_countries.iter().any(|y| y == x) => {}

@@ -212,6 +212,10 @@ pub struct Conditions {
     /// Countries of export (for transshipment rules).
     #[serde(default)]
     pub export_countries: Vec<String>,
+    /// CBP has determined that the goods were transshipped to evade duties (entry field
+    /// `transshipped`): `true` makes the measure apply only to such goods.
+    #[serde(default)]
+    pub transshipped: Option<bool>,
     /// The column 1 rate (as an ad valorem equivalent) is at least this (the "15% or more"
     /// twin headings of the all-in floors, such as 9903.02.19).
     #[serde(default)]

@@ -48,6 +48,9 @@ pub struct QuoteArgs {
     /// Mode of transport: vessel, air, truck, rail, other.
     #[arg(long)]
     mode: Option<String>,
+    /// CBP has determined the goods were transshipped to evade duties (40% headings).
+    #[arg(long)]
+    transshipped: bool,
     /// Compare origins: one row per country (comma-separated ISO codes).
     #[arg(long, value_delimiter = ',')]
     compare_origins: Vec<String>,
@@ -105,6 +108,7 @@ fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
         .as_deref()
         .map(|m| m.parse::<Mode>().map_err(anyhow::Error::msg))
         .transpose()?;
+    e.transshipped = a.transshipped;
     Ok(e)
 }
 
