@@ -58,14 +58,14 @@ pub struct Rejection {
 pub struct Layout {
     /// Input column names, as given, in order.
     pub names: Vec<String>,
-    index: [Option<usize>; 13],
+    index: [Option<usize>; KNOWN.len()],
 }
 
 impl Layout {
     /// Reads a header. Names are matched to [`KNOWN`] trimmed and case-insensitively (`qty`
     /// is taken for `quantity`); any other column is carried through.
     pub fn new(names: Vec<String>) -> Result<Layout, BatchError> {
-        let mut index = [None; 13];
+        let mut index = [None; KNOWN.len()];
         for (i, n) in names.iter().enumerate() {
             let lower = n.trim().to_ascii_lowercase();
             let lower = if lower == "qty" {
