@@ -12,22 +12,17 @@
 
 use std::io::Write;
 
-const MAP: &str = include_str!("../data/census_country_iso.csv");
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let out = args
         .get(1)
         .ok_or("usage: census_table OUT.csv DATE [CENSUS.csv.gz]")?;
     let date = args.get(2).ok_or("DATE")?;
-    let census = args.get(3).cloned().unwrap_or_else(|| {
-        "../shared/sources/census_imports_2024_hs10_by_country/imports_2024_hts10_by_country_top50_plus_eu.csv.gz".into()
-    });
-    let mut iso = std::collections::HashMap::new();
-    for rec in csv::Reader::from_reader(MAP.as_bytes()).records() {
-        let rec = rec?;
-        iso.insert(rec[0].to_string(), rec[1].to_string());
-    }
+    let census = args
+        .get(3)
+        .cloned()
+        .unwrap_or_else(|| tariff_batch::census::CENSUS_2024_HS10.into());
+    let iso = tariff_batch::census::iso_by_census_code()?;
     let gz = flate2::read::GzDecoder::new(std::fs::File::open(&census)?);
     let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
     writeln!(w, "hts,origin,entry_date,value,cty_code,census_duty_2024")?;

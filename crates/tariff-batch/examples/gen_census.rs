@@ -19,8 +19,6 @@ use arrow_schema::{DataType, Field, Schema};
 use std::io::Write;
 use std::sync::Arc;
 
-const MAP: &str = include_str!("../data/census_country_iso.csv");
-
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -42,14 +40,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: gen_census OUT LINES [SEED] [CENSUS.csv.gz]")?;
     let lines: u64 = args.get(2).ok_or("LINES")?.parse()?;
     let seed: u64 = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(2024);
-    let census = args.get(4).cloned().unwrap_or_else(|| {
-        "../shared/sources/census_imports_2024_hs10_by_country/imports_2024_hts10_by_country_top50_plus_eu.csv.gz".into()
-    });
-    let mut iso = std::collections::HashMap::new();
-    for rec in csv::Reader::from_reader(MAP.as_bytes()).records() {
-        let rec = rec?;
-        iso.insert(rec[0].to_string(), rec[1].to_string());
-    }
+    let census = args
+        .get(4)
+        .cloned()
+        .unwrap_or_else(|| tariff_batch::census::CENSUS_2024_HS10.into());
+    let iso = tariff_batch::census::iso_by_census_code()?;
     let gz = flate2::read::GzDecoder::new(std::fs::File::open(&census)?);
     let mut pairs: Vec<(tariff_hts::HtsCode, String)> = Vec::new();
     let mut cumulative: Vec<u64> = Vec::new();

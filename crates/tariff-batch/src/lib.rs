@@ -18,6 +18,7 @@
 //! ([`Options::memo_keys`]; off by default — see its module docs for why it is exact, how it
 //! is checked, and when it pays).
 
+pub mod census;
 pub mod io;
 pub mod price;
 pub mod row;

@@ -144,7 +144,6 @@ impl Engine {
             })?;
         let base = self.base_duty(e, &line, &mut warnings)?;
         let refs = &line.references;
-        let digits = e.hts.digits().to_string();
 
         let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
         let prefixes = tariff_measures::hts_prefixes(&e.hts);
@@ -230,7 +229,7 @@ impl Engine {
             let by_number = nm
                 .hts_prefixes
                 .iter()
-                .any(|p| digits.starts_with(p.as_str()));
+                .any(|p| e.hts.digits().starts_with(p.as_str()));
             if by_note || by_date || by_number {
                 warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
             }

@@ -7,6 +7,7 @@
 //! - [`rate`]: the rate-of-duty text of the general, special and other columns parsed into a
 //!   typed tree ([`rate::RateCell`]) that prints back as normalized text, with the duty amount
 //!   and ad valorem equivalent of any parsed rate.
+//! - [`interval`]: [`Interval`], the half-open date interval `[from, until)` of every dated rule.
 //! - [`program`]: the special tariff treatment programs (SPI codes such as `KR` for KORUS or
 //!   `S` for USMCA) as cited data, and whether a claimed program gives a special rate for an
 //!   origin on a date.
@@ -14,7 +15,9 @@
 //! The schedule over time (which line says what on which date) lives in `tariff-schedule`.
 
 pub mod code;
+pub mod interval;
 pub mod program;
 pub mod rate;
 
 pub use code::{CodeError, HtsCode};
+pub use interval::Interval;

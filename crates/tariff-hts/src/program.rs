@@ -124,34 +124,7 @@ impl From<Countries> for CountriesRepr {
     }
 }
 
-/// A period in which a program is in force: `from` inclusive, `until` exclusive.
-///
-/// `until` is the first day on which the program no longer applies (GSP expired at the end of
-/// 2020-12-31, so its `until` is 2021-01-01); `None` means no scheduled end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Interval {
-    /// First day in force.
-    pub from: Date,
-    /// First day no longer in force, if any.
-    pub until: Option<Date>,
-}
-
-impl Interval {
-    /// Whether `date` falls in the interval.
-    pub fn contains(&self, date: Date) -> bool {
-        self.from <= date && self.until.is_none_or(|until| date < until)
-    }
-}
-
-impl fmt::Display for Interval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.until {
-            Some(until) => write!(f, "{} to {} (exclusive)", self.from, until),
-            None => write!(f, "{} onward", self.from),
-        }
-    }
-}
+pub use crate::interval::Interval;
 
 /// One special tariff treatment program, identified by its SPI code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -609,9 +582,7 @@ fn validate(program: &SpecialProgram) -> Result<(), ProgramError> {
         return Err(ProgramError::NoIntervals { code: code.clone() });
     }
     for interval in &program.effective {
-        if let Some(until) = interval.until
-            && until <= interval.from
-        {
+        if let (true, Some(until)) = (interval.is_empty(), interval.until) {
             return Err(ProgramError::EmptyInterval {
                 code: code.clone(),
                 from: interval.from,
@@ -622,15 +593,14 @@ fn validate(program: &SpecialProgram) -> Result<(), ProgramError> {
     let mut sorted = program.effective.clone();
     sorted.sort_by_key(|i| i.from);
     for pair in sorted.windows(2) {
-        if let [first, second] = pair {
-            let overlaps = first.until.is_none_or(|until| until > second.from);
-            if overlaps {
-                return Err(ProgramError::OverlappingIntervals {
-                    code: code.clone(),
-                    first: *first,
-                    second: *second,
-                });
-            }
+        if let [first, second] = pair
+            && first.overlaps(second)
+        {
+            return Err(ProgramError::OverlappingIntervals {
+                code: code.clone(),
+                first: *first,
+                second: *second,
+            });
         }
     }
     Ok(())

@@ -224,19 +224,6 @@ pub struct ProductList {
 }
 
 impl ProductList {
-    /// Whether a line's number falls under one of the list's numbers (an 8-digit entry
-    /// covers its 10-digit lines).
-    pub fn covers(&self, digits: &str) -> bool {
-        [2, 4, 6, 8, 10]
-            .iter()
-            .filter(|&&n| n <= digits.len())
-            .any(|&n| {
-                self.codes
-                    .binary_search_by(|c| c.as_str().cmp(&digits[..n]))
-                    .is_ok()
-            })
-    }
-
     fn parse(file: &str, text: &str) -> Result<ProductList, MeasureError> {
         let mut list = ProductList::default();
         for (n, line) in text.lines().enumerate() {
@@ -456,7 +443,7 @@ impl Measures {
             if m.group.trim().is_empty() {
                 return bad("group is required".into());
             }
-            if m.effective.until.is_some_and(|u| u <= m.effective.from) {
+            if m.effective.is_empty() {
                 return bad(format!(
                     "empty interval: from {} until {:?}",
                     m.effective.from, m.effective.until
@@ -606,22 +593,6 @@ impl Measures {
             }
             None => false,
         }
-    }
-
-    /// Whether goods of `origin` are covered by the measure's countries.
-    pub fn covers_country(&self, m: &Measure, origin: &str) -> bool {
-        let listed = |names: &[String]| {
-            names.iter().any(|n| {
-                self.countries
-                    .expand(n)
-                    .is_some_and(|cs| cs.contains(&origin))
-            })
-        };
-        let inside = match &m.countries {
-            CountryScope::All => true,
-            CountryScope::Only(list) => listed(list),
-        };
-        inside && !listed(&m.except_countries)
     }
 
     /// Column 2 applies to goods of `origin` on `date`.

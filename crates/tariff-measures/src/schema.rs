@@ -126,29 +126,7 @@ impl Authority {
     }
 }
 
-/// A half-open date interval `[from, until)`; `until: null` is open-ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Interval {
-    /// First day covered.
-    pub from: Date,
-    /// First day no longer covered.
-    pub until: Option<Date>,
-}
-
-impl Interval {
-    /// Whether `date` is inside.
-    pub fn contains(&self, date: Date) -> bool {
-        self.from <= date && self.until.is_none_or(|u| date < u)
-    }
-
-    /// Whether two intervals share a day.
-    pub fn overlaps(&self, other: &Interval) -> bool {
-        let a_before_b = self.until.is_some_and(|u| u <= other.from);
-        let b_before_a = other.until.is_some_and(|u| u <= self.from);
-        !(a_before_b || b_before_a)
-    }
-}
+pub use tariff_hts::Interval;
 
 /// Countries a measure covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
