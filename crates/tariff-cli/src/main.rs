@@ -67,8 +67,11 @@ enum Command {
     /// List the measures (Chapter 99 duties and exemptions) in force on a date.
     Measures {
         /// Date (YYYY-MM-DD); default: the last date the dataset covers.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "coverage")]
         date: Option<String>,
+        /// Instead: every Chapter 99 heading of any revision, modeled or why not.
+        #[arg(long)]
+        coverage: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -149,7 +152,17 @@ fn main() -> std::process::ExitCode {
             Ok(code) => return code,
             Err(e) => Err(e),
         },
-        Command::Measures { date, json } => cmd::measures::run(date.as_deref(), json),
+        Command::Measures {
+            date,
+            coverage,
+            json,
+        } => {
+            if coverage {
+                cmd::measures::coverage(json)
+            } else {
+                cmd::measures::run(date.as_deref(), json)
+            }
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -215,9 +215,39 @@ impl Schedule {
         &self.file.lines[id as usize]
     }
 
+    /// The description of a line in its newest version (plain text).
+    pub fn latest_description(&self, id: LineId) -> &str {
+        self.file
+            .lines
+            .get(id as usize)
+            .and_then(|l| l.versions.last())
+            .map_or("", |v| self.string(v.description))
+    }
+
     /// All lines ever published, in schedule order.
     pub fn lines(&self) -> &[Line] {
         &self.file.lines
+    }
+
+    /// Numbered lines ever published whose digits start with `prefix` and have `digits`
+    /// digits (`("9903", 8)`: every Chapter 99 heading), in schedule order.
+    pub fn numbered_lines<'a>(
+        &'a self,
+        prefix: &'a str,
+        digits: usize,
+    ) -> impl Iterator<Item = (LineId, &'a HtsCode)> + 'a {
+        let start = self
+            .file
+            .lines
+            .partition_point(|l| l.key.order() < (prefix, 0, 0, ""));
+        self.file.lines[start..]
+            .iter()
+            .enumerate()
+            .take_while(move |(_, l)| l.key.order().0.starts_with(prefix))
+            .filter_map(move |(i, l)| match &l.key {
+                LineKey::Code(c) if c.len() == digits => Some(((start + i) as LineId, c)),
+                _ => None,
+            })
     }
 
     /// The line with this exact number, over all revisions.

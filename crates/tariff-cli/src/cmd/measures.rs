@@ -56,3 +56,82 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// `tariff measures --coverage`: every 9903 heading of any revision in the dataset, with the
+/// measures that declare it, or the reason it is not modeled.
+pub fn coverage(json: bool) -> Result<()> {
+    use tariff_measures::coverage::{Coverage, HeadingStatus};
+    let m = Measures::embedded().context("loading the measure data")?;
+    let cov = Coverage::embedded(&m).context("loading coverage.yaml")?;
+    let s = super::schedule()?;
+    let mut rows: Vec<serde_json::Value> = Vec::new();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for (id, code) in s.numbered_lines("9903", 8) {
+        let spans: Vec<String> = s
+            .spans(id)
+            .iter()
+            .map(|(from, until)| match until {
+                Some(u) => format!("{from}..{u}"),
+                None => format!("{from}.."),
+            })
+            .collect();
+        let description = s.latest_description(id);
+        let heading = code.to_string();
+        let (status, detail, kind) = match cov.status(&heading) {
+            HeadingStatus::Modeled(ids) => ("modeled", ids.join(", "), None),
+            HeadingStatus::NotModeled(rule) => {
+                ("not_modeled", rule.reason.clone(), Some(rule.kind.name()))
+            }
+            HeadingStatus::Gap => ("gap", String::new(), None),
+        };
+        *counts
+            .entry(kind.map_or(status.to_string(), |k| format!("{status}: {k}")))
+            .or_default() += 1;
+        rows.push(serde_json::json!({
+            "heading": heading,
+            "in_dataset": spans,
+            "description": description,
+            "status": status,
+            "kind": kind,
+            "measures_or_reason": detail,
+        }));
+    }
+    if json {
+        return super::print_json(&serde_json::json!({ "counts": counts, "headings": rows }));
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} Chapter 99 headings in the dataset's revisions",
+        rows.len()
+    )?;
+    for (k, n) in &counts {
+        writeln!(out, "  {n:>4} {k}")?;
+    }
+    for r in &rows {
+        let kind = r["kind"]
+            .as_str()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {}{kind}  [{}]",
+            r["heading"].as_str().unwrap_or(""),
+            r["status"].as_str().unwrap_or(""),
+            r["in_dataset"]
+                .as_array()
+                .map(|a| a
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        )?;
+        writeln!(
+            out,
+            "    {}",
+            r["measures_or_reason"].as_str().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}
