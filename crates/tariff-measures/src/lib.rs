@@ -13,6 +13,7 @@
 //! See `docs/measures.md` for the schema and the stacking rule.
 
 pub mod coverage;
+pub mod overrides;
 pub mod schema;
 
 use jiff::civil::Date;
