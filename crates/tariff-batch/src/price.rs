@@ -440,7 +440,10 @@ impl<'e> Pricer<'e> {
             && e.us_content.is_none()
             && e.steel_content.is_none()
             && e.aluminum_content.is_none()
-            && e.copper_content.is_none();
+            && e.copper_content.is_none()
+            && e.metal_weight_percent.is_none()
+            && !e.metal_melted_in_us
+            && !e.transshipped;
         if !memoizable || e.origin.len() != 2 {
             return None;
         }

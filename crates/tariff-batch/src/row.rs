@@ -8,7 +8,7 @@ use tariff_engine::{Entry, Mode};
 
 /// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
 /// required.
-pub const KNOWN: [&str; 14] = [
+pub const KNOWN: [&str; 16] = [
     "hts",
     "origin",
     "entry_date",
@@ -23,6 +23,8 @@ pub const KNOWN: [&str; 14] = [
     "export_country",
     "mode",
     "transshipped",
+    "metal_weight_percent",
+    "metal_melted_in_us",
 ];
 
 const HTS: usize = 0;
@@ -39,6 +41,8 @@ const LOADED: usize = 10;
 const EXPORT: usize = 11;
 const MODE: usize = 12;
 const TRANSSHIPPED: usize = 13;
+const METAL_WEIGHT: usize = 14;
+const MELTED_US: usize = 15;
 
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,16 +195,17 @@ impl Layout {
         if !mode.is_empty() {
             e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
         }
-        e.transshipped = match self.text(r, TRANSSHIPPED).to_ascii_lowercase().as_str() {
-            "" | "false" | "no" | "0" | "n" => false,
-            "true" | "yes" | "1" | "y" => true,
-            other => {
-                return Err(fail(
-                    TRANSSHIPPED,
-                    format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"),
-                ));
-            }
+        let yes_no = |k: usize| match self.text(r, k).to_ascii_lowercase().as_str() {
+            "" | "false" | "no" | "0" | "n" => Ok(false),
+            "true" | "yes" | "1" | "y" => Ok(true),
+            other => Err(fail(
+                k,
+                format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"),
+            )),
         };
+        e.transshipped = yes_no(TRANSSHIPPED)?;
+        e.metal_weight_percent = opt_money(METAL_WEIGHT)?;
+        e.metal_melted_in_us = yes_no(MELTED_US)?;
         Ok(e)
     }
 }

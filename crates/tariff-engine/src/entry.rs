@@ -80,6 +80,17 @@ pub struct Entry {
     /// 9903.01.16 and 9903.02.01 apply only then).
     #[serde(default)]
     pub transshipped: bool,
+    /// Weight of the Section 232 metal (steel, aluminum, copper; several listed metals
+    /// together) as a percentage of the article's weight. From 2026-04-06 an article outside
+    /// chapters 72, 73, 74 and 76 with less than 15% is not subject to the metals duty
+    /// (heading 9903.82.03); without it, the duty is applied and the quote says so.
+    #[serde(default)]
+    pub metal_weight_percent: Option<Decimal>,
+    /// The metal content was melted and poured (steel) or smelted and cast (aluminum, copper)
+    /// in the United States — at least 95% of it, as the 2026 headings 9903.82.06-.08 require;
+    /// in 2025, derivatives processed abroad from such metal (9903.81.92, 9903.85.09).
+    #[serde(default)]
+    pub metal_melted_in_us: bool,
 }
 
 impl Entry {
@@ -100,6 +111,8 @@ impl Entry {
             export_country: None,
             mode: None,
             transshipped: false,
+            metal_weight_percent: None,
+            metal_melted_in_us: false,
         }
     }
 }

@@ -30,7 +30,10 @@ use std::collections::BTreeSet;
 use tariff_hts::HtsCode;
 use tariff_hts::program::Programs;
 use tariff_hts::rate::{Basis as RateBasis, Rate};
-use tariff_measures::{Basis, FloorAgainst, Measure, MeasureRate, Measures, Portion, ProductRule};
+use tariff_measures::{
+    Basis, CarveOut, CarvePortion, FloorAgainst, Measure, MeasureRate, Measures, Portion,
+    ProductRule,
+};
 use tariff_schedule::{EntryLine, EntryRate, LookupError, Schedule};
 
 /// Why a quote could not be made. Each variant names the input field at fault.
@@ -147,30 +150,57 @@ impl Engine {
 
         let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
         let prefixes = tariff_measures::hts_prefixes(&e.hts);
+        let chapter = e.hts.chapter();
         // 1. Candidates: in force, country, goods, conditions.
         let mut candidates: Vec<&Measure> = self
             .measures
             .measures
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.effective.contains(e.entry_date))
+            .filter(|(_, m)| !m.declared_only && m.effective.contains(e.entry_date))
+            .filter(|(i, _)| self.measures.may_cover_chapter(*i, chapter))
             .filter(|(i, _)| self.measures.covers_country_at(*i, country))
-            .filter(|(i, m)| self.covers_goods(*i, m, &prefixes, e.hts.chapter(), refs))
+            .filter(|(i, m)| self.covers_goods(*i, m, &prefixes, chapter, refs))
             .map(|(_, m)| m)
             .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
             .collect();
         candidates.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(a.id.cmp(&b.id)));
 
         // 2. Stacking: walk by precedence; what applies switches off what it excludes, or
-        //    takes its portion out of their basis.
+        //    takes its portion out of their basis, and carves its own basis (or the whole
+        //    value) out of the measures its `carve_out` names.
         let mut off: BTreeSet<&str> = BTreeSet::new();
         let mut reduced: Vec<(&str, Portion)> = Vec::new();
+        let mut carves: Vec<Carve<'_>> = Vec::new();
+        let mut declared: Vec<(&str, Decimal)> = Vec::new();
         let mut applied: Vec<&Measure> = Vec::new();
         for m in &candidates {
             if off.contains(m.id.as_str()) {
                 continue;
             }
             applied.push(m);
+            for c in &m.carve_out {
+                match c.portion {
+                    CarvePortion::All => {
+                        let mut hit = false;
+                        for t in &c.from {
+                            for target in
+                                candidates.iter().filter(|o| o.id != m.id && targets(t, o))
+                            {
+                                hit |= charges(target) && off.insert(target.id.as_str());
+                            }
+                        }
+                        if hit && let Some(d) = &c.declare {
+                            add_declared(&mut declared, d, e.value);
+                        }
+                    }
+                    CarvePortion::Basis => carves.push(Carve {
+                        rule: c,
+                        value: self.charged_value(m, e),
+                        used: false,
+                    }),
+                }
+            }
             let portion = match &m.rate {
                 MeasureRate::Exempt { portion, .. } => *portion,
                 _ => None,
@@ -195,12 +225,35 @@ impl Engine {
                 .filter(|(id, _)| *id == m.id)
                 .map(|(_, p)| self.portion_value(*p, e))
                 .sum();
-            let line = self.measure_line(m, e, &base, portion_off, &line, &mut warnings);
+            let mut carved = Decimal::ZERO;
+            if charges(m) {
+                for c in carves.iter_mut() {
+                    if c.rule.from.iter().any(|t| targets(t, m)) {
+                        carved += c.value;
+                        c.used = true;
+                    }
+                }
+            }
+            let Some(dl) =
+                self.measure_line(m, e, &base, portion_off, carved, &line, &mut warnings)
+            else {
+                continue;
+            };
             lines.push((
                 self.measures.report_rank(m.authority),
-                line.heading.clone(),
-                line,
+                dl.heading.clone(),
+                dl,
             ));
+        }
+        for c in carves.iter().filter(|c| c.used) {
+            if let Some(d) = &c.rule.declare {
+                add_declared(&mut declared, d, c.value);
+            }
+        }
+        for (id, value) in declared {
+            if let Some((rank, dl)) = self.declaration_line(id, value, e, country, &line) {
+                lines.push((rank, dl.heading.clone(), dl));
+            }
         }
         lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, _, l)| l).collect();
@@ -217,20 +270,22 @@ impl Engine {
         effective_rate.rescale(4);
         let fees = self.fees(e, base.spi_eligible, &mut warnings);
         for nm in &self.measures.not_modeled {
-            let by_note = !nm.footnote_prefixes.is_empty()
-                && refs.iter().any(|r| {
-                    let r = r.to_string();
-                    nm.footnote_prefixes
-                        .iter()
-                        .any(|p| r.starts_with(p.as_str()))
-                })
-                && (nm.countries.is_empty() || nm.countries.contains(&e.origin));
-            let by_date = nm.effective.is_some_and(|i| i.contains(e.entry_date));
+            // Goods: named by a footnote reference or a number prefix (any goods when neither
+            // is given); origin and date narrow it further.
+            let by_note = refs.iter().any(|r| {
+                let r = r.to_string();
+                nm.footnote_prefixes
+                    .iter()
+                    .any(|p| r.starts_with(p.as_str()))
+            });
             let by_number = nm
                 .hts_prefixes
                 .iter()
                 .any(|p| e.hts.digits().starts_with(p.as_str()));
-            if by_note || by_date || by_number {
+            let any_goods = nm.footnote_prefixes.is_empty() && nm.hts_prefixes.is_empty();
+            let origin = nm.countries.is_empty() || nm.countries.contains(&e.origin);
+            let date = nm.effective.is_none_or(|i| i.contains(e.entry_date));
+            if (any_goods || by_note || by_number) && origin && date {
                 warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
             }
         }
@@ -276,6 +331,14 @@ impl Engine {
         }
         if e.value.is_sign_negative() {
             return Err(input("value", format!("{} is negative", e.value)));
+        }
+        if let Some(w) = e.metal_weight_percent
+            && (w.is_sign_negative() || w > HUNDRED)
+        {
+            return Err(input(
+                "metal_weight_percent",
+                format!("{w} is not a percentage from 0 to 100"),
+            ));
         }
         let fields = [
             ("quantity", e.quantity),
@@ -550,6 +613,25 @@ impl Engine {
         {
             return false;
         }
+        if let Some(t) = c.metal_melted_in_us
+            && t != e.metal_melted_in_us
+        {
+            return false;
+        }
+        if let Some(p) = c.metal_weight_below_percent {
+            match e.metal_weight_percent {
+                Some(w) if w < p => {}
+                Some(_) => return false,
+                None => {
+                    warnings.push(format!(
+                        "{} ({}) applies when the metal is less than {p}% of the article's weight; no metal_weight_percent given, so it was not applied",
+                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        m.description
+                    ));
+                    return false;
+                }
+            }
+        }
         if !c.export_countries.is_empty() {
             match &e.export_country {
                 Some(x) if c.export_countries.iter().any(|y| y == x) => {}
@@ -570,7 +652,7 @@ impl Engine {
             Some(v) => v,
             None => {
                 warnings.push(format!(
-                    "{} is charged on the value of the {what} content, which was not given; assumed to be the full customs value {}",
+                    "{} is charged on the value of the {what} content, which was not given (entry field {what}_content); assumed to be the full customs value {}, so the duty is charged on all of it and no part of the value is left to the duties it carves that content out of",
                     m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
                     e.value
                 ));
@@ -592,15 +674,19 @@ impl Engine {
         }
     }
 
+    /// The duty line of an applying measure; `None` when carve-outs took its whole basis (it
+    /// then has nothing left to charge and is not reported).
+    #[allow(clippy::too_many_arguments)]
     fn measure_line(
         &self,
         m: &Measure,
         e: &Entry,
         base: &Base,
         portion_off: Decimal,
+        carved: Decimal,
         line: &EntryLine<'_>,
         warnings: &mut Vec<String>,
-    ) -> DutyLine {
+    ) -> Option<DutyLine> {
         let heading = m
             .heading
             .map(|h| h.to_string())
@@ -633,6 +719,13 @@ impl Engine {
                     value = (value - portion_off).max(Decimal::ZERO);
                     basis_name = "non_us_content".into();
                 }
+                if !carved.is_zero() {
+                    if value <= carved {
+                        return None;
+                    }
+                    value -= carved;
+                    basis_name = carved_basis_name(&basis_name);
+                }
                 dl.rate = text.clone();
                 dl.rate_percent = Some(*percent);
                 dl.basis = basis_name;
@@ -661,6 +754,13 @@ impl Engine {
                     value = (value - portion_off).max(Decimal::ZERO);
                     dl.basis = "non_us_content".into();
                 }
+                if !carved.is_zero() {
+                    if value <= carved {
+                        return None;
+                    }
+                    value -= carved;
+                    dl.basis = carved_basis_name(&dl.basis);
+                }
                 dl.rate = format!(
                     "{text} ({percent}% all-in floor less {label} {})",
                     base_ave.normalize()
@@ -684,7 +784,68 @@ impl Engine {
                 }
             }
         }
-        dl
+        Some(dl)
+    }
+
+    /// The $0 line of a `declared_only` measure named by a carve-out, on the value carved out,
+    /// with its reporting rank; `None` when it is not in force for the entry.
+    fn declaration_line(
+        &self,
+        id: &str,
+        value: Decimal,
+        e: &Entry,
+        country: usize,
+        line: &EntryLine<'_>,
+    ) -> Option<(usize, DutyLine)> {
+        let i = self.measures.index_of(id)?;
+        let m = &self.measures.measures[i];
+        if !m.effective.contains(e.entry_date) || !self.measures.covers_country_at(i, country) {
+            return None;
+        }
+        let reason = match &m.rate {
+            MeasureRate::Exempt { reason, .. } => reason.as_str(),
+            _ => "",
+        };
+        let dl = DutyLine {
+            heading: m
+                .heading
+                .map(|h| h.to_string())
+                .unwrap_or_else(|| m.id.clone()),
+            authority: m.authority.name().to_string(),
+            measure: Some(m.id.clone()),
+            description: m.description.clone(),
+            rate: "no additional duty".into(),
+            rate_percent: Some(Decimal::ZERO),
+            basis: "carved_out".into(),
+            basis_value: value,
+            amount: cents(Decimal::ZERO),
+            citation: format!("{}; HTS revision {}", m.citation, line.revision),
+            note: Some(format!("exempt: {reason}")),
+            ieepa: m.refundable.unwrap_or(m.authority.is_ieepa()),
+        };
+        Some((self.measures.report_rank(m.authority), dl))
+    }
+
+    /// The value a measure is charged on, without warnings (they come with its own line):
+    /// what a `carve_out` with `portion: basis` takes from the measures it names.
+    fn charged_value(&self, m: &Measure, e: &Entry) -> Decimal {
+        let content = |v: Option<Decimal>| v.unwrap_or(e.value);
+        match &m.rate {
+            MeasureRate::Additional { basis, .. } => match basis {
+                Basis::FullValue => e.value,
+                Basis::NonUsContent => e.value - e.us_content.unwrap_or_default(),
+                Basis::SteelContent => content(e.steel_content),
+                Basis::AluminumContent => content(e.aluminum_content),
+                Basis::CopperContent => content(e.copper_content),
+                Basis::NonMetalContent => {
+                    let metal = e.steel_content.unwrap_or_default()
+                        + e.aluminum_content.unwrap_or_default()
+                        + e.copper_content.unwrap_or_default();
+                    (e.value - metal).max(Decimal::ZERO)
+                }
+            },
+            MeasureRate::Floor { .. } | MeasureRate::Exempt { .. } => e.value,
+        }
     }
 
     fn fees(&self, e: &Entry, spi_eligible: bool, warnings: &mut Vec<String>) -> FeeSummary {
@@ -752,6 +913,35 @@ impl Engine {
 fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
     let r = r?;
     Some((r.text.trim(), &r.parsed?.groups.first()?.rate))
+}
+
+/// A carve-out by an applying measure: the rule and the value it takes out; `used` once a
+/// measure that charges has lost that value.
+struct Carve<'a> {
+    rule: &'a CarveOut,
+    value: Decimal,
+    used: bool,
+}
+
+/// Whether a measure charges a duty (exemptions only declare).
+fn charges(m: &Measure) -> bool {
+    !matches!(m.rate, MeasureRate::Exempt { .. })
+}
+
+/// Adds a value to the declaration of a `declared_only` measure.
+fn add_declared<'a>(declared: &mut Vec<(&'a str, Decimal)>, id: &'a str, value: Decimal) {
+    match declared.iter_mut().find(|(d, _)| *d == id) {
+        Some((_, v)) => *v += value,
+        None => declared.push((id, value)),
+    }
+}
+
+/// The basis name of a line whose basis lost carved-out content.
+fn carved_basis_name(basis: &str) -> String {
+    match basis {
+        "full_value" => "non_metal_content".into(),
+        other => format!("{other}_less_carved_out"),
+    }
 }
 
 /// Whether an `excludes` entry (`id` or `group:<name>`) names measure `m`.

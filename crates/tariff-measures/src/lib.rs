@@ -23,8 +23,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tariff_hts::HtsCode;
 
 pub use schema::{
-    Authority, BaseRateTest, Basis, Conditions, Confidence, CountryScope, FloorAgainst, Interval,
-    Measure, MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
+    Authority, BaseRateTest, Basis, CarveOut, CarvePortion, Conditions, Confidence, CountryScope,
+    FloorAgainst, Interval, Measure, MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
 };
 
 mod embedded {
@@ -209,7 +209,7 @@ pub struct NotModeled {
     /// Only for these origins (empty: any).
     #[serde(default)]
     pub countries: Vec<String>,
-    /// Only for entries in this interval (for measures on all goods).
+    /// Only for entries in this interval.
     #[serde(default)]
     pub effective: Option<Interval>,
     /// What to tell the user.
@@ -277,6 +277,9 @@ pub struct Measures {
     /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
     /// and exclude.
     hts_rules: Vec<(PrefixSet, PrefixSet)>,
+    /// Per measure (same index): the chapters its `include` rules can reach, as bits 1-99
+    /// (`None`: any chapter — no include rule, or a footnote rule), for a quick first test.
+    include_chapters: Vec<Option<u128>>,
 }
 
 /// Parses YAML with enums written as one-key maps (`{only: [KR]}`, `{additional: {...}}`)
@@ -360,6 +363,7 @@ impl Measures {
             scopes: Vec::new(),
             country_codes: Vec::new(),
             hts_rules: Vec::new(),
+            include_chapters: Vec::new(),
         };
         all.validate()?;
         let index: BTreeMap<&str, usize> = all
@@ -403,7 +407,21 @@ impl Measures {
                 )
             })
             .collect();
+        all.include_chapters = all
+            .measures
+            .iter()
+            .map(|m| include_chapters(&m.products.include, &all.lists))
+            .collect();
         Ok(all)
+    }
+
+    /// Whether the `include` rules of the measure at `index` can cover a line of `chapter` at
+    /// all (a cheap test before [`Measures::hts_rule_match`] and the other rules).
+    pub fn may_cover_chapter(&self, index: usize, chapter: u8) -> bool {
+        match self.include_chapters.get(index) {
+            Some(Some(bits)) => chapter < 128 && bits & (1u128 << chapter) != 0,
+            _ => true,
+        }
     }
 
     /// Whether an entry line's number, given as its [`hts_prefixes`], falls under the `hts`
@@ -518,14 +536,34 @@ impl Measures {
                     }
                 }
             }
-            for x in &m.excludes {
-                let ok = match x.strip_prefix("group:") {
-                    Some(g) => groups.contains(g),
-                    None => self.measures.iter().any(|o| &o.id == x),
-                };
-                if !ok {
-                    return bad(format!("excludes {x:?}: no such measure or group"));
+            let names = |x: &String| match x.strip_prefix("group:") {
+                Some(g) => groups.contains(g),
+                None => self.measures.iter().any(|o| &o.id == x),
+            };
+            if let Some(x) = m.excludes.iter().find(|x| !names(x)) {
+                return bad(format!("excludes {x:?}: no such measure or group"));
+            }
+            for c in &m.carve_out {
+                if c.from.is_empty() {
+                    return bad("carve_out: `from` is empty".into());
                 }
+                if let Some(x) = c.from.iter().find(|x| !names(x)) {
+                    return bad(format!("carve_out from {x:?}: no such measure or group"));
+                }
+                if let Some(d) = &c.declare {
+                    match self.measures.iter().find(|o| &o.id == d) {
+                        Some(o) if o.declared_only => {}
+                        Some(_) => {
+                            return bad(format!(
+                                "carve_out declares {d:?}, which is not `declared_only`"
+                            ));
+                        }
+                        None => return bad(format!("carve_out declares {d:?}: no such measure")),
+                    }
+                }
+            }
+            if m.declared_only && !matches!(m.rate, MeasureRate::Exempt { .. }) {
+                return bad("a `declared_only` measure must be `exempt`".into());
             }
         }
         // One heading, one country, one day: at most one measure.
@@ -609,6 +647,11 @@ impl Measures {
         self.measures.iter().find(|m| m.id == id)
     }
 
+    /// The position of a measure by id, for [`Measures::covers_country_at`].
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.measures.iter().position(|m| m.id == id)
+    }
+
     /// Position of an authority in the reporting order.
     pub fn report_rank(&self, a: Authority) -> usize {
         self.reporting_order
@@ -674,6 +717,45 @@ fn hts_digits(rules: &[ProductRule], lists: &BTreeMap<String, ProductList>) -> P
         }
     }
     set
+}
+
+/// The chapters an `include` rule list reaches, as bits; `None` when it reaches any chapter.
+fn include_chapters(rules: &[ProductRule], lists: &BTreeMap<String, ProductList>) -> Option<u128> {
+    if rules.is_empty() {
+        return None;
+    }
+    let mut bits = 0u128;
+    let bit = |digits: &str| {
+        digits
+            .get(..2)
+            .and_then(|d| d.parse::<u8>().ok())
+            .map_or(0, |ch| 1u128 << ch)
+    };
+    for r in rules {
+        match r {
+            ProductRule::Hts(codes) => {
+                for c in codes.iter().filter_map(|c| HtsCode::parse(c).ok()) {
+                    bits |= bit(c.digits());
+                }
+            }
+            ProductRule::List(name) => {
+                for d in lists
+                    .get(name)
+                    .map(|l| l.codes.as_slice())
+                    .unwrap_or_default()
+                {
+                    bits |= bit(d);
+                }
+            }
+            ProductRule::Chapters(chs) => {
+                for &ch in chs.iter().filter(|&&c| c < 128) {
+                    bits |= 1u128 << ch;
+                }
+            }
+            ProductRule::Footnote(_) => return None,
+        }
+    }
+    Some(bits)
 }
 
 fn check_countries_table(

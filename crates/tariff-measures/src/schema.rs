@@ -61,6 +61,14 @@ pub struct Measure {
     /// What this measure switches off when it applies: measure ids, or `group:<name>`.
     #[serde(default)]
     pub excludes: Vec<String>,
+    /// What this measure takes out of the basis of other measures when it applies (a Section
+    /// 232 duty on the metal content: the reciprocal duty then applies to the rest only).
+    #[serde(default)]
+    pub carve_out: Vec<CarveOut>,
+    /// Never matched on its own: declared at $0 by the measures whose `carve_out` names it,
+    /// on the value they took out (9903.01.33, 9903.03.06: "articles subject to Section 232").
+    #[serde(default)]
+    pub declared_only: bool,
     /// Whether it was collected under IEEPA and so is the subject of refund claims after the
     /// Supreme Court's decision. Defaults from the authority.
     #[serde(default)]
@@ -202,6 +210,16 @@ pub struct Conditions {
     /// such as 9903.02.20).
     #[serde(default)]
     pub base_rate_below: Option<BaseRateTest>,
+    /// The weight of the metal is below this percentage of the article's weight (entry field
+    /// `metal_weight_percent`; the Section 232 "less than 15 percent" rule, 9903.82.03). Not
+    /// met, with a warning, when the entry does not give the weight.
+    #[serde(default)]
+    pub metal_weight_below_percent: Option<Decimal>,
+    /// The metal was melted and poured (steel) or smelted and cast (aluminum, copper) in the
+    /// United States (entry field `metal_melted_in_us`): `true` makes the measure apply only
+    /// to such goods, `false` only to others.
+    #[serde(default)]
+    pub metal_melted_in_us: Option<bool>,
 }
 
 /// A comparison of the entry's column 1 rate with a percentage.
@@ -263,6 +281,34 @@ pub enum MeasureRate {
 pub enum Portion {
     /// The value of the US content (entry field `us_content`).
     UsContent,
+}
+
+/// A value that an applying measure takes out of the basis of other measures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarveOut {
+    /// The measures that lose it: ids, or `group:<name>`.
+    pub from: Vec<String>,
+    /// How much: the value this measure is charged on (`basis`, the default) or the whole
+    /// customs value (`all`, which switches the targets off).
+    #[serde(default)]
+    pub portion: CarvePortion,
+    /// The id of a `declared_only` measure to declare at $0 on the value taken out, when at
+    /// least one target was in play (`9903.01.33` for the reciprocal duties).
+    #[serde(default)]
+    pub declare: Option<String>,
+}
+
+/// How much a [`CarveOut`] takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarvePortion {
+    /// The value the carving measure is charged on (its basis: metal content or full value).
+    /// A target whose basis falls to zero is not reported.
+    #[default]
+    Basis,
+    /// The whole customs value: the targets are switched off, as by `excludes`.
+    All,
 }
 
 /// The base of a floor comparison.

@@ -51,6 +51,13 @@ pub struct QuoteArgs {
     /// CBP has determined the goods were transshipped to evade duties (40% headings).
     #[arg(long)]
     transshipped: bool,
+    /// Weight of the Section 232 metal as a percentage of the article's weight (the 2026
+    /// "under 15% by weight" exemption).
+    #[arg(long)]
+    metal_weight_percent: Option<String>,
+    /// The metal was melted and poured (smelted and cast) in the United States.
+    #[arg(long)]
+    metal_melted_in_us: bool,
     /// Compare origins: one row per country (comma-separated ISO codes).
     #[arg(long, value_delimiter = ',')]
     compare_origins: Vec<String>,
@@ -109,6 +116,8 @@ fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
         .map(|m| m.parse::<Mode>().map_err(anyhow::Error::msg))
         .transpose()?;
     e.transshipped = a.transshipped;
+    e.metal_weight_percent = money("metal-weight-percent", &a.metal_weight_percent)?;
+    e.metal_melted_in_us = a.metal_melted_in_us;
     Ok(e)
 }
 
