@@ -8,7 +8,9 @@
 //! value* line by line when every duty line is an ad valorem rate on the full value
 //! (`amount = cents(value × percent / 100)`) and the column 1 general rate is ad valorem or
 //! free (so that floors and base-rate conditions do not move with the value). The memo key
-//! is everything in the entry except the value, with the entry date replaced by its *period*:
+//! is everything in the entry except the value and the amount of the quantity (whether one is
+//! given stays in the key; with every line ad valorem no amount depends on it), with the
+//! entry date replaced by its *period*:
 //! the interval between two consecutive dates that appear anywhere in the measure data or
 //! as a revision's effective date (each such date and the day after it are breakpoints), so
 //! two dates in one period see the same revision, measures, fees and column 2 status. Rows
@@ -322,7 +324,9 @@ struct Key {
     origin: [u8; 2],
     when: i64,
     spi: [u8; 4],
-    quantity: Option<Decimal>,
+    /// Whether a quantity is given; its amount is not in the key, since a trusted key's
+    /// duties are all ad valorem (see the module docs).
+    has_quantity: bool,
     loaded_on: Option<jiff::civil::Date>,
     export: [u8; 2],
     mode: u8,
@@ -407,6 +411,7 @@ impl<'e> Pricer<'e> {
         // Every date written anywhere in the measure data (its Debug form includes every
         // field, present and future), and every revision date, with the day after each.
         let mut dates = dates_in(&format!("{:?}", engine.measures()));
+        dates.extend(engine.derived_dates());
         for r in engine.schedule().revisions() {
             dates.push(r.effective_from);
             dates.extend(r.policy_effective);
@@ -443,7 +448,8 @@ impl<'e> Pricer<'e> {
             && e.copper_content.is_none()
             && e.metal_weight_percent.is_none()
             && !e.metal_melted_in_us
-            && !e.transshipped;
+            && !e.transshipped
+            && e.quantity.is_none_or(|q| !q.is_sign_negative());
         if !memoizable || e.origin.len() != 2 {
             return None;
         }
@@ -460,7 +466,7 @@ impl<'e> Pricer<'e> {
             origin: small::<2>(Some(&e.origin))?,
             when,
             spi: small::<4>(e.spi.as_deref())?,
-            quantity: e.quantity,
+            has_quantity: e.quantity.is_some(),
             loaded_on: e.loaded_on,
             export: small::<2>(e.export_country.as_deref())?,
             mode: match e.mode {

@@ -134,6 +134,27 @@ impl Engine {
         &self.measures
     }
 
+    /// Dates the engine derives from the data, beyond the dates written in it, at which a
+    /// quote for the same goods may change: the last day an in-transit rule ("loaded before
+    /// D") is still mentioned in warnings (D + the warning window). With the dates of the
+    /// measure data and the revisions, these bound the periods over which a quote is
+    /// constant (the batch memo relies on it).
+    pub fn derived_dates(&self) -> Vec<jiff::civil::Date> {
+        let mut out: Vec<jiff::civil::Date> = self
+            .measures
+            .measures
+            .iter()
+            .filter_map(|m| m.conditions.loaded_before)
+            .filter_map(|d| {
+                d.checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
+                    .ok()
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Quotes one entry line.
     pub fn quote(&self, e: &Entry) -> Result<Quote, QuoteError> {
         let mut warnings = Vec::new();
