@@ -449,6 +449,7 @@ impl<'e> Pricer<'e> {
             && e.metal_weight_percent.is_none()
             && !e.metal_melted_in_us
             && !e.transshipped
+            && e.declared.is_empty()
             && e.quantity.is_none_or(|q| !q.is_sign_negative());
         if !memoizable || e.origin.len() != 2 {
             return None;

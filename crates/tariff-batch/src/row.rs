@@ -8,7 +8,7 @@ use tariff_engine::{Entry, Mode};
 
 /// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
 /// required.
-pub const KNOWN: [&str; 16] = [
+pub const KNOWN: [&str; 17] = [
     "hts",
     "origin",
     "entry_date",
@@ -25,6 +25,7 @@ pub const KNOWN: [&str; 16] = [
     "transshipped",
     "metal_weight_percent",
     "metal_melted_in_us",
+    "declared",
 ];
 
 const HTS: usize = 0;
@@ -43,6 +44,7 @@ const MODE: usize = 12;
 const TRANSSHIPPED: usize = 13;
 const METAL_WEIGHT: usize = 14;
 const MELTED_US: usize = 15;
+const DECLARED: usize = 16;
 
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,6 +208,13 @@ impl Layout {
         e.transshipped = yes_no(TRANSSHIPPED)?;
         e.metal_weight_percent = opt_money(METAL_WEIGHT)?;
         e.metal_melted_in_us = yes_no(MELTED_US)?;
+        // Declared Chapter 99 headings, separated by `;` or spaces.
+        e.declared = self
+            .text(r, DECLARED)
+            .split(|c: char| c == ';' || c.is_whitespace())
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
         Ok(e)
     }
 }

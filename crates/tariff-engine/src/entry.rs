@@ -91,6 +91,11 @@ pub struct Entry {
     /// in 2025, derivatives processed abroad from such metal (9903.81.92, 9903.85.09).
     #[serde(default)]
     pub metal_melted_in_us: bool,
+    /// Chapter 99 headings the importer declares for facts the entry line cannot show, such
+    /// as donations (9903.01.30) or informational materials (9903.01.31): the measures with
+    /// the `declared` condition apply only when their heading is declared.
+    #[serde(default)]
+    pub declared: Vec<String>,
 }
 
 impl Entry {
@@ -113,6 +118,7 @@ impl Entry {
             transshipped: false,
             metal_weight_percent: None,
             metal_melted_in_us: false,
+            declared: Vec::new(),
         }
     }
 }

@@ -361,6 +361,17 @@ impl Engine {
                 format!("{w} is not a percentage from 0 to 100"),
             ));
         }
+        for d in &e.declared {
+            match HtsCode::parse(d.trim()) {
+                Ok(h) if h.digits().starts_with("9903") && h.len() == 8 => {}
+                _ => {
+                    return Err(input(
+                        "declared",
+                        format!("{d:?} is not a Chapter 99 heading (9903.xx.xx)"),
+                    ));
+                }
+            }
+        }
         let fields = [
             ("quantity", e.quantity),
             ("us_content", e.us_content),
@@ -631,6 +642,15 @@ impl Engine {
         }
         if let Some(t) = c.transshipped
             && t != e.transshipped
+        {
+            return false;
+        }
+        if c.declared
+            && !m.heading.is_some_and(|h| {
+                e.declared
+                    .iter()
+                    .any(|d| HtsCode::parse(d.trim()).is_ok_and(|d| d == h))
+            })
         {
             return false;
         }

@@ -562,6 +562,9 @@ impl Measures {
                     }
                 }
             }
+            if m.conditions.declared && m.heading.is_none() {
+                return bad("a measure with the `declared` condition needs a heading".into());
+            }
             if m.declared_only && !matches!(m.rate, MeasureRate::Exempt { .. }) {
                 return bad("a `declared_only` measure must be `exempt`".into());
             }

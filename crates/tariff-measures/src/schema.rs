@@ -202,6 +202,10 @@ pub struct Conditions {
     /// `transshipped`): `true` makes the measure apply only to such goods.
     #[serde(default)]
     pub transshipped: Option<bool>,
+    /// The importer declares this measure's heading (entry field `declared`): for exemptions
+    /// that turn on facts only the importer knows (donations, informational materials).
+    #[serde(default)]
+    pub declared: bool,
     /// The column 1 rate (as an ad valorem equivalent) is at least this (the "15% or more"
     /// twin headings of the all-in floors, such as 9903.02.19).
     #[serde(default)]

@@ -58,6 +58,10 @@ pub struct QuoteArgs {
     /// The metal was melted and poured (smelted and cast) in the United States.
     #[arg(long)]
     metal_melted_in_us: bool,
+    /// Declare a Chapter 99 exemption heading for a fact the entry line cannot show, such as
+    /// donations (9903.01.30) or informational materials (9903.01.31); repeatable.
+    #[arg(long, value_delimiter = ',')]
+    declare: Vec<String>,
     /// Compare origins: one row per country (comma-separated ISO codes).
     #[arg(long, value_delimiter = ',')]
     compare_origins: Vec<String>,
@@ -118,6 +122,7 @@ fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
     e.transshipped = a.transshipped;
     e.metal_weight_percent = money("metal-weight-percent", &a.metal_weight_percent)?;
     e.metal_melted_in_us = a.metal_melted_in_us;
+    e.declared = a.declare.iter().map(|d| d.trim().to_string()).collect();
     Ok(e)
 }
 
