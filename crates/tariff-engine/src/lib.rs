@@ -175,12 +175,11 @@ impl Engine {
         // 1. Candidates: in force, country, goods, conditions.
         let mut candidates: Vec<&Measure> = self
             .measures
-            .measures
+            .for_country(country)
             .iter()
-            .enumerate()
+            .map(|&i| (i as usize, &self.measures.measures[i as usize]))
             .filter(|(_, m)| !m.declared_only && m.effective.contains(e.entry_date))
             .filter(|(i, _)| self.measures.may_cover_chapter(*i, chapter))
-            .filter(|(i, _)| self.measures.covers_country_at(*i, country))
             .filter(|(i, m)| self.covers_goods(*i, m, &prefixes, chapter, refs))
             .map(|(_, m)| m)
             .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
@@ -294,10 +293,9 @@ impl Engine {
             // Goods: named by a footnote reference or a number prefix (any goods when neither
             // is given); origin and date narrow it further.
             let by_note = refs.iter().any(|r| {
-                let r = r.to_string();
                 nm.footnote_prefixes
                     .iter()
-                    .any(|p| r.starts_with(p.as_str()))
+                    .any(|p| starts_with_dotted(r.digits(), p))
             });
             let by_number = nm
                 .hts_prefixes
@@ -553,15 +551,18 @@ impl Engine {
         refs: &[HtsCode],
     ) -> bool {
         let (hts_in, hts_out) = self.measures.hts_rule_match(index, prefixes);
-        let matches = |r: &ProductRule| match r {
-            ProductRule::Hts(_) => false,
-            ProductRule::List(_) => false,
-            ProductRule::Footnote(h) => HtsCode::parse(h).is_ok_and(|c| refs.contains(&c)),
-            ProductRule::Chapters(chs) => chs.contains(&chapter),
+        let (notes_in, notes_out) = self.measures.footnote_rules(index);
+        let chapters = |rules: &[ProductRule]| {
+            rules
+                .iter()
+                .any(|r| matches!(r, ProductRule::Chapters(chs) if chs.contains(&chapter)))
         };
-        let included =
-            m.products.include.is_empty() || hts_in || m.products.include.iter().any(matches);
-        included && !hts_out && !m.products.exclude.iter().any(matches)
+        let noted = |codes: &[HtsCode]| codes.iter().any(|c| refs.contains(c));
+        let included = m.products.include.is_empty()
+            || hts_in
+            || noted(notes_in)
+            || chapters(&m.products.include);
+        included && !hts_out && !noted(notes_out) && !chapters(&m.products.exclude)
     }
 
     fn conditions_hold(
@@ -951,6 +952,15 @@ impl Engine {
 }
 
 /// The first group's rate of a column, with the column's text.
+/// Whether HTS digits (`99038801`) start with a dotted prefix (`9903.88`).
+fn starts_with_dotted(digits: &str, dotted: &str) -> bool {
+    let mut d = digits.bytes();
+    dotted
+        .bytes()
+        .filter(|b| *b != b'.')
+        .all(|p| d.next() == Some(p))
+}
+
 fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
     let r = r?;
     Some((r.text.trim(), &r.parsed?.groups.first()?.rate))

@@ -115,21 +115,24 @@ impl HtsCode {
 
 impl fmt::Display for HtsCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.digits();
-        let groups: &[(usize, usize)] = &[(0, 4), (4, 6), (6, 8), (8, 10)];
-        if d.len() == 2 {
-            return f.write_str(d);
+        // Dotted in groups of 4, 2, 2, 2 (`8703.23.01.90`), written at once from a stack
+        // buffer: quotes print many headings.
+        let n = self.len();
+        if n == 2 {
+            return f.write_str(self.digits());
         }
-        for (i, &(a, b)) in groups.iter().enumerate() {
-            if a >= d.len() {
-                break;
+        let mut buf = [0u8; 13];
+        let mut at = 0;
+        for (i, &b) in self.digits[..n].iter().enumerate() {
+            if i >= 4 && i % 2 == 0 {
+                buf[at] = b'.';
+                at += 1;
             }
-            if i > 0 {
-                f.write_str(".")?;
-            }
-            f.write_str(&d[a..b.min(d.len())])?;
+            buf[at] = b;
+            at += 1;
         }
-        Ok(())
+        // Only ASCII digits and dots were written.
+        f.write_str(std::str::from_utf8(&buf[..at]).map_err(|_| fmt::Error)?)
     }
 }
 

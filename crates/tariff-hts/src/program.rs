@@ -483,21 +483,29 @@ impl Programs {
         let Some(claimed_program) = self.get(&claimed) else {
             return Eligibility::UnknownProgram { claimed };
         };
-        let line: Vec<String> = line_programs
+        // Matched without allocating: the line's codes as written, compared in normal form.
+        let matched = line_programs
             .iter()
-            .map(|c| normalize_code(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        let matched = line
-            .iter()
-            .find(|c| **c == claimed)
-            .or_else(|| line.iter().find(|c| base_code(c) == base_code(&claimed)));
+            .map(|c| trim_code(c))
+            .find(|c| c.eq_ignore_ascii_case(&claimed))
+            .or_else(|| {
+                line_programs
+                    .iter()
+                    .map(|c| trim_code(c))
+                    .find(|c| base_code(c).eq_ignore_ascii_case(base_code(&claimed)))
+            })
+            .map(normalize_code);
         let Some(matched) = matched else {
             return Eligibility::NotOnLine {
                 claimed,
-                line_programs: line,
+                line_programs: line_programs
+                    .iter()
+                    .map(|c| normalize_code(c))
+                    .filter(|c| !c.is_empty())
+                    .collect(),
             };
         };
+        let matched = &matched;
         let mut governing = vec![claimed_program];
         if let Some(line_program) = self.get(matched)
             && line_program.code != claimed_program.code
@@ -529,6 +537,11 @@ impl Programs {
             program: matched.clone(),
         }
     }
+}
+
+/// Trims and drops leading dots, without copying.
+fn trim_code(code: &str) -> &str {
+    code.trim().trim_start_matches('.').trim()
 }
 
 /// Trims, drops leading dots and uppercases a program code.

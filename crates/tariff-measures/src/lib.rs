@@ -19,7 +19,7 @@ pub mod schema;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use tariff_hts::HtsCode;
 
 pub use schema::{
@@ -277,6 +277,11 @@ pub struct Measures {
     /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
     /// and exclude.
     hts_rules: Vec<(PrefixSet, PrefixSet)>,
+    /// Per country (by [`Measures::country_index`], plus one last list for origins not in the
+    /// table): the indices of the measures whose countries cover it, in data order.
+    by_country: Vec<Vec<u32>>,
+    /// Per measure (same index): the headings of its `footnote` rules, include and exclude.
+    footnote_rules: Vec<(Vec<HtsCode>, Vec<HtsCode>)>,
     /// Per measure (same index): the chapters its `include` rules can reach, as bits 1-99
     /// (`None`: any chapter — no include rule, or a footnote rule), for a quick first test.
     include_chapters: Vec<Option<u128>>,
@@ -363,6 +368,8 @@ impl Measures {
             scopes: Vec::new(),
             country_codes: Vec::new(),
             hts_rules: Vec::new(),
+            footnote_rules: Vec::new(),
+            by_country: Vec::new(),
             include_chapters: Vec::new(),
         };
         all.validate()?;
@@ -407,12 +414,43 @@ impl Measures {
                 )
             })
             .collect();
+        all.by_country = (0..=all.country_codes.len())
+            .map(|c| {
+                let c = if c == all.country_codes.len() {
+                    usize::MAX
+                } else {
+                    c
+                };
+                (0..all.measures.len())
+                    .filter(|&i| all.covers_country_at(i, c))
+                    .map(|i| i as u32)
+                    .collect()
+            })
+            .collect();
+        all.footnote_rules = all
+            .measures
+            .iter()
+            .map(|m| {
+                (
+                    footnote_codes(&m.products.include),
+                    footnote_codes(&m.products.exclude),
+                )
+            })
+            .collect();
         all.include_chapters = all
             .measures
             .iter()
             .map(|m| include_chapters(&m.products.include, &all.lists))
             .collect();
         Ok(all)
+    }
+
+    /// The headings named by the `footnote` rules of the measure at `index` (include,
+    /// exclude), parsed at load.
+    pub fn footnote_rules(&self, index: usize) -> (&[HtsCode], &[HtsCode]) {
+        self.footnote_rules
+            .get(index)
+            .map_or((&[][..], &[][..]), |(i, e)| (i.as_slice(), e.as_slice()))
     }
 
     /// Whether the `include` rules of the measure at `index` can cover a line of `chapter` at
@@ -627,6 +665,15 @@ impl Measures {
             .ok()
     }
 
+    /// The indices of the measures whose countries cover the country at `country` (from
+    /// [`Measures::country_index`]; `usize::MAX` for an origin not in the table).
+    pub fn for_country(&self, country: usize) -> &[u32] {
+        let last = self.by_country.len().saturating_sub(1);
+        self.by_country
+            .get(country.min(last))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// Whether goods of the country at `country` (from [`Measures::country_index`]) are
     /// covered by the countries of the measure at `index`.
     pub fn covers_country_at(&self, index: usize, country: usize) -> bool {
@@ -665,7 +712,52 @@ impl Measures {
 }
 
 /// HTS numbers as (digit count, value) keys.
-type PrefixSet = HashSet<(u8, u64)>;
+/// HTS numbers and prefixes as (number of digits, value), packed into one `u64` and hashed
+/// with a multiplicative hash: a lookup is a multiply and a probe (SipHash cost more than the
+/// rest of a quote's matching).
+#[derive(Clone, Debug, Default)]
+struct PrefixSet(std::collections::HashSet<u64, std::hash::BuildHasherDefault<PackedHasher>>);
+
+/// Hashes a packed prefix key (Fibonacci hashing); only `write_u64` is used.
+#[derive(Clone, Copy, Debug, Default)]
+struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Digits of an HTS number or prefix (at most 10, so below 2^34) and its length in one key.
+fn pack((len, value): (u8, u64)) -> u64 {
+    (value << 4) | u64::from(len)
+}
+
+impl PrefixSet {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, key: &(u8, u64)) -> bool {
+        self.0.contains(&pack(*key))
+    }
+}
+
+impl Extend<(u8, u64)> for PrefixSet {
+    fn extend<I: IntoIterator<Item = (u8, u64)>>(&mut self, iter: I) {
+        self.0.extend(iter.into_iter().map(pack));
+    }
+}
 
 /// A set of countries by their position in the country table.
 #[derive(Clone, Debug, Default)]
@@ -698,7 +790,7 @@ pub fn hts_prefixes(code: &HtsCode) -> Vec<(u8, u64)> {
 /// The `hts` and `list` rules of a rule list as (length, value) keys: named lists are
 /// expanded here, once, so that matching an entry line is a few hash lookups.
 fn hts_digits(rules: &[ProductRule], lists: &BTreeMap<String, ProductList>) -> PrefixSet {
-    let mut set = PrefixSet::new();
+    let mut set = PrefixSet::default();
     for r in rules {
         match r {
             ProductRule::Hts(codes) => set.extend(
@@ -720,6 +812,17 @@ fn hts_digits(rules: &[ProductRule], lists: &BTreeMap<String, ProductList>) -> P
         }
     }
     set
+}
+
+/// The Chapter 99 headings of a rule list's `footnote` rules, parsed once.
+fn footnote_codes(rules: &[ProductRule]) -> Vec<HtsCode> {
+    rules
+        .iter()
+        .filter_map(|r| match r {
+            ProductRule::Footnote(h) => HtsCode::parse(h).ok(),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The chapters an `include` rule list reaches, as bits; `None` when it reaches any chapter.
