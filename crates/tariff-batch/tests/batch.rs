@@ -71,11 +71,14 @@ fn bad_rows_are_rejected_with_row_column_reason() {
     assert_eq!(rows[0][6], "first");
     assert_eq!(
         (rows[1][0].as_str(), rows[1][t].as_str()),
-        ("R9", "3650.00")
+        ("R9", "4400.00")
     );
+    // Chinese T-shirts on 2025-03-10: Section 301 list 4A 7.5% (750.00), fentanyl 20%
+    // (2,000.00), base 16.5% (1,650.00).
     assert_eq!(rows[1][col(&h, "ieepa_duty")], "2000.00");
     assert_eq!(rows[1][col(&h, "duty_ieepa_fentanyl")], "2000.00");
-    assert_eq!(rows[1][col(&h, "headings")], "9903.01.24");
+    assert_eq!(rows[1][col(&h, "duty_section_301")], "750.00");
+    assert_eq!(rows[1][col(&h, "headings")], "9903.88.15;9903.01.24");
     assert_eq!(rows[1][col(&h, "row")], "9");
     let (rh, rj) = read_csv(&rej);
     assert_eq!(rh, ["row", "column", "reason", "raw"]);
