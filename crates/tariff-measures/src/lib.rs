@@ -280,6 +280,8 @@ pub struct Measures {
     /// Per country (by [`Measures::country_index`], plus one last list for origins not in the
     /// table): the indices of the measures whose countries cover it, in data order.
     by_country: Vec<Vec<u32>>,
+    /// Measure index by id.
+    ids: std::collections::HashMap<String, usize>,
     /// Per measure (same index): the headings of its `footnote` rules, include and exclude.
     footnote_rules: Vec<(Vec<HtsCode>, Vec<HtsCode>)>,
     /// Per measure (same index): the chapters its `include` rules can reach, as bits 1-99
@@ -369,6 +371,7 @@ impl Measures {
             country_codes: Vec::new(),
             hts_rules: Vec::new(),
             footnote_rules: Vec::new(),
+            ids: Default::default(),
             by_country: Vec::new(),
             include_chapters: Vec::new(),
         };
@@ -426,6 +429,12 @@ impl Measures {
                     .map(|i| i as u32)
                     .collect()
             })
+            .collect();
+        all.ids = all
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
             .collect();
         all.footnote_rules = all
             .measures
@@ -694,12 +703,12 @@ impl Measures {
 
     /// A measure by id.
     pub fn get(&self, id: &str) -> Option<&Measure> {
-        self.measures.iter().find(|m| m.id == id)
+        self.index_of(id).map(|i| &self.measures[i])
     }
 
     /// The position of a measure by id, for [`Measures::covers_country_at`].
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.measures.iter().position(|m| m.id == id)
+        self.ids.get(id).copied()
     }
 
     /// Position of an authority in the reporting order.
