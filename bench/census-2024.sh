@@ -4,11 +4,12 @@
 #
 #   bench/census-2024.sh [DATE] [WORKDIR]     (defaults: 2025-01-01, /tmp/tariff-census)
 #
-# On 2025-01-01 no 2025 measure applies, so the comparison is of the base duty: differences
-# come from FTA and preference use (the engine prices column 1 general unless an SPI is
-# claimed; the Census duty reflects actual claims), Section 301/232 duties (in the Census
-# figure, not yet modeled here), specific rates (rejected: the table has no quantities) and
-# the EU aggregate priced as Germany.
+# On 2025-01-01 the regime is the base duty, Section 301 on China (with the 2024 review
+# increases effective that day) and the 2018 Section 232 steel and aluminum duties:
+# differences come from FTA and preference use (the engine prices column 1 general unless an
+# SPI is claimed; the Census duty reflects actual claims), 301 exclusions and 232 quotas and
+# exclusions (in the Census figure; here only when declared), specific rates (rejected: the
+# table has no quantities) and the EU aggregate priced as Germany.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATE=${1:-2025-01-01}
