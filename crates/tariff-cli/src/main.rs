@@ -80,6 +80,14 @@ enum Command {
     Batch(Box<cmd::batch::BatchArgs>),
     /// Quote the duties on an entry line: every duty cited, with fees and warnings.
     Quote(Box<cmd::quote::QuoteArgs>),
+    /// The USTR reciprocal-tariff formula on Census trade against the enacted Annex I rates.
+    Reciprocal(Box<cmd::reciprocal::ReciprocalArgs>),
+    /// Effective tariff rates over the 2024 import basket: on a date, or as a daily series.
+    Etr(Box<cmd::etr::EtrArgs>),
+    /// A negotiation package (scenario file) against the baseline: trade, duties, welfare, balance.
+    Simulate(Box<cmd::simulate::SimulateArgs>),
+    /// Serve the JSON API and the web calculator over HTTP.
+    Serve(Box<cmd::serve::ServeArgs>),
     /// List the special tariff treatment programs (SPI codes), their countries and dates.
     Programs {
         /// Print JSON.
@@ -109,6 +117,17 @@ enum DataCommand {
         #[arg(long)]
         lists: Option<PathBuf>,
     },
+    /// Build the trade dataset (Census bilateral trade, Annex I, the 2024 import basket) of
+    /// tariff-analytics from the public sources.
+    BuildTrade {
+        /// The sources folder (the project's `../shared/sources`).
+        #[arg(long)]
+        sources: PathBuf,
+        /// Where to write it (crates/tariff-analytics/data/trade.bin); the provenance JSON
+        /// is written beside it.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the embedded dataset's provenance and figures.
     Info {
         /// Print JSON.
@@ -126,6 +145,9 @@ fn main() -> std::process::ExitCode {
             lists,
         }) => cmd::data::build(&sources, &out, lists.as_deref()),
         Command::Data(DataCommand::Info { json }) => cmd::data::info(json),
+        Command::Data(DataCommand::BuildTrade { sources, out }) => {
+            cmd::etr::build_trade(&sources, &out)
+        }
         Command::Hts {
             code,
             date,
@@ -148,6 +170,10 @@ fn main() -> std::process::ExitCode {
         Command::Revisions { json } => cmd::revisions::run(json),
         Command::Programs { json } => cmd::programs::run(json),
         Command::Quote(args) => cmd::quote::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Reciprocal(args) => cmd::reciprocal::run(&args),
+        Command::Etr(args) => cmd::etr::run(&args),
         Command::Batch(args) => match cmd::batch::run(&args) {
             Ok(code) => return code,
             Err(e) => Err(e),

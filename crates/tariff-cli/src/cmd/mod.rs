@@ -2,12 +2,16 @@
 
 pub mod batch;
 pub mod data;
+pub mod etr;
 pub mod hts;
 pub mod measures;
 pub mod programs;
 pub mod quote;
+pub mod reciprocal;
 pub mod revisions;
 pub mod search;
+pub mod serve;
+pub mod simulate;
 
 use anyhow::{Context, Result};
 use jiff::civil::Date;

@@ -1,0 +1,129 @@
+//! `POST /api/batch`: a CSV file of entry lines in, the quoted CSV streamed back.
+//!
+//! The body (bounded by the batch body limit) is handed to [`tariff_batch::run`] on the
+//! blocking pool, one worker thread per job and a bounded number of jobs at once; its CSV
+//! sink writes into a channel that the response body drains, so the first rows reach the
+//! client while later ones are priced, and a client that goes away stops the job (the write
+//! fails). The columns are those of `tariff batch` (`?detail=true`: one row per duty line).
+//!
+//! Nothing is lost, as on the command line: every data row is quoted or rejected. The
+//! quoted rows carry their 1-based `row` number; `?output=rejects` answers the same file with
+//! the rejections instead (`row,column,reason,raw`), and the response header
+//! `x-tariff-output` says which of the two a response is. A header that cannot be used (a
+//! required column missing) is a 400 naming `header` before anything is streamed.
+
+use crate::AppState;
+use crate::api::{body_bytes, query_pairs};
+use crate::error::ApiError;
+use crate::params::Fields;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use bytes::Bytes;
+use std::io::Write;
+use tariff_batch::{CsvSink, CsvSource, Format, Job, Layout, Options, RejectSink, Source};
+use tokio::sync::mpsc;
+
+/// A writer that sends what it is given, in pieces, to the response body.
+struct ChannelWriter {
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.tx
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The handler.
+pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let f = Fields::from_pairs(query_pairs(req.uri())?, &["detail", "output"])?;
+    let detail = f.flag("detail")?;
+    let rejects_only = match f.get("output") {
+        None | Some("rows") => false,
+        Some("rejects") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "output",
+                format!("{other:?}: expected rows or rejects"),
+            ));
+        }
+    };
+    let body = body_bytes(req, s.config.batch_body_limit).await?;
+    let source = CsvSource::new(std::io::Cursor::new(body), None)
+        .map_err(|e| ApiError::invalid("header", e.to_string()))?;
+    let layout = Layout::new(source.names().to_vec())
+        .map_err(|e| ApiError::invalid("header", e.to_string()))?;
+    let header = tariff_batch::output_header(&layout, detail)
+        .map_err(|e| ApiError::invalid("header", e.to_string()))?;
+    let permit = s
+        .batch_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Unavailable("too many batch jobs running; retry later"))?;
+    let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let engine = s.engine.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let err_tx = tx.clone();
+        let made = (|| -> Result<Job, tariff_batch::BatchError> {
+            let out = ChannelWriter { tx };
+            let (sink, rejects): (Box<dyn tariff_batch::Sink>, _) = if rejects_only {
+                let w: Box<dyn Write + Send> = Box::new(out);
+                (
+                    Box::new(CsvSink::new(std::io::sink(), &header)?),
+                    Some(RejectSink::new(w)?),
+                )
+            } else {
+                (Box::new(CsvSink::new(out, &header)?), None)
+            };
+            Ok(Job {
+                source: Box::new(source),
+                layout,
+                sink,
+                format: Format::Csv,
+                rejects,
+            })
+        })();
+        let opts = Options {
+            threads: 1,
+            detail,
+            ..Options::default()
+        };
+        let result = made.and_then(|job| tariff_batch::run(&engine, job, &opts, &|_| {}));
+        match result {
+            Ok(summary) => tracing::info!(
+                read = summary.read,
+                quoted = summary.quoted,
+                rejected = summary.rejected,
+                "batch done"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "batch stopped");
+                let _ = err_tx.blocking_send(Err(std::io::Error::other("batch stopped")));
+            }
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        "x-tariff-output",
+        HeaderValue::from_static(if rejects_only { "rejects" } else { "rows" }),
+    );
+    Ok(r)
+}

@@ -1,0 +1,346 @@
+//! Request inputs: one parser for query strings and JSON bodies, with field-named errors.
+//!
+//! A `GET` takes its inputs from the query string, a `POST` from a JSON object; both become
+//! [`Fields`], a list of (name, text) pairs checked against the endpoint's allowed names (an
+//! unknown or repeated field is an error naming it). JSON numbers and booleans are taken as
+//! their text, arrays of scalars as a comma-separated list, so `{"value": 1000}`,
+//! `{"value": "1,000"}` and `?value=1000` mean the same. Money is parsed to
+//! [`rust_decimal::Decimal`], never a float, and bounded, so no input can overflow the
+//! arithmetic downstream.
+
+use crate::error::ApiError;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use tariff_engine::{Entry, Mode};
+
+/// Longest accepted text of one field (lists of origins included).
+const MAX_FIELD_LEN: usize = 2048;
+
+/// Largest accepted money amount or quantity: a quadrillion. Far above any entry line, far
+/// below where decimal arithmetic (28 digits) could overflow when multiplied by a rate.
+const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// The fields of one entry line, as on the command line (`tariff quote`).
+pub const ENTRY_FIELDS: &[&str] = &[
+    "hts",
+    "origin",
+    "date",
+    "value",
+    "qty",
+    "spi",
+    "us_content",
+    "steel_content",
+    "aluminum_content",
+    "copper_content",
+    "loaded_on",
+    "export_country",
+    "mode",
+    "transshipped",
+    "metal_weight_percent",
+    "metal_melted_in_us",
+    "declare",
+];
+
+/// The API name of an engine field (the engine's `entry_date` is `date`, …).
+pub fn api_name(engine_field: &str) -> &str {
+    match engine_field {
+        "entry_date" => "date",
+        "quantity" => "qty",
+        "declared" => "declare",
+        other => other,
+    }
+}
+
+/// Accepted alternative names (the batch column names).
+fn canonical(name: &str) -> &str {
+    match name {
+        "entry_date" => "date",
+        "quantity" => "qty",
+        "declared" => "declare",
+        other => other,
+    }
+}
+
+/// The inputs of one request.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+}
+
+impl Fields {
+    /// From query-string pairs, checked against `allowed`.
+    pub fn from_pairs(pairs: Vec<(String, String)>, allowed: &[&str]) -> Result<Fields, ApiError> {
+        let mut out = Fields::default();
+        for (k, v) in pairs {
+            out.push(k, v, allowed)?;
+        }
+        Ok(out)
+    }
+
+    /// From a JSON object, checked against `allowed`.
+    pub fn from_json(body: &[u8], allowed: &[&str]) -> Result<Fields, ApiError> {
+        let value: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::invalid("body", format!("not valid JSON: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(ApiError::invalid("body", "expected a JSON object"));
+        };
+        let mut out = Fields::default();
+        for (k, v) in map {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::Array(items) => {
+                    let mut parts = Vec::with_capacity(items.len());
+                    for item in items {
+                        parts.push(scalar(&k, item)?);
+                    }
+                    parts.join(",")
+                }
+                other => scalar(&k, other)?,
+            };
+            out.push(k, text, allowed)?;
+        }
+        Ok(out)
+    }
+
+    fn push(&mut self, name: String, text: String, allowed: &[&str]) -> Result<(), ApiError> {
+        let canon = canonical(&name).to_string();
+        if !allowed.contains(&canon.as_str()) {
+            return Err(ApiError::invalid(
+                name,
+                format!("unknown field; expected one of: {}", allowed.join(", ")),
+            ));
+        }
+        if text.len() > MAX_FIELD_LEN {
+            return Err(ApiError::invalid(
+                canon,
+                format!("longer than {MAX_FIELD_LEN} characters"),
+            ));
+        }
+        if self.pairs.iter().any(|(k, _)| *k == canon) {
+            return Err(ApiError::invalid(canon, "given more than once"));
+        }
+        self.pairs.push((canon, text));
+        Ok(())
+    }
+
+    /// The trimmed text of a field; empty counts as absent.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A required field.
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.get(name)
+            .ok_or_else(|| ApiError::invalid(name, "required"))
+    }
+
+    /// A money amount or quantity: digits with an optional `$` and thousands commas.
+    pub fn money(&self, name: &str) -> Result<Option<Decimal>, ApiError> {
+        self.get(name).map(|t| money(name, t)).transpose()
+    }
+
+    /// A date, `YYYY-MM-DD`.
+    pub fn date(&self, name: &str) -> Result<Option<Date>, ApiError> {
+        self.get(name).map(|t| date(name, t)).transpose()
+    }
+
+    /// A flag: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`; absent is false.
+    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.get(name).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("false" | "0" | "no" | "off") => Ok(false),
+            Some("true" | "1" | "yes" | "on") => Ok(true),
+            Some(other) => Err(ApiError::invalid(
+                name,
+                format!("{other:?} is not true or false"),
+            )),
+        }
+    }
+
+    /// A comma-separated list, items trimmed, empty items dropped.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .map(|t| {
+                t.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A bounded count.
+    pub fn count(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(t) => match t.parse::<usize>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::invalid(
+                    name,
+                    format!("{t:?} is not a whole number from 1 to {max}"),
+                )),
+            },
+        }
+    }
+}
+
+fn scalar(field: &str, v: serde_json::Value) -> Result<String, ApiError> {
+    match v {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(ApiError::invalid(
+            field,
+            "expected a string, a number, a boolean or a list of them",
+        )),
+    }
+}
+
+/// Parses money text: `1000`, `1,000.50`, `$1000`, `1e3`.
+pub fn money(field: &str, text: &str) -> Result<Decimal, ApiError> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '$')
+        .collect();
+    let bad = || ApiError::invalid(field, format!("{text:?} is not a number"));
+    if cleaned.is_empty()
+        || cleaned.len() > 40
+        || !cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
+        return Err(bad());
+    }
+    let d: Decimal = cleaned
+        .parse()
+        .or_else(|_| Decimal::from_scientific(&cleaned))
+        .map_err(|_| bad())?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(ApiError::invalid(field, format!("{text:?} is negative")));
+    }
+    if d > MAX_AMOUNT {
+        return Err(ApiError::invalid(
+            field,
+            format!("{text:?} is larger than the limit of {MAX_AMOUNT}"),
+        ));
+    }
+    Ok(d.abs())
+}
+
+/// Parses a date, `YYYY-MM-DD`.
+pub fn date(field: &str, text: &str) -> Result<Date, ApiError> {
+    text.trim().parse().map_err(|_| {
+        ApiError::invalid(
+            field,
+            format!("{text:?} is not a date (expected YYYY-MM-DD)"),
+        )
+    })
+}
+
+/// A country code as given: trimmed, upper case, two ASCII letters.
+pub fn country(field: &str, text: &str) -> Result<String, ApiError> {
+    let c = text.trim().to_ascii_uppercase();
+    if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(ApiError::invalid(
+            field,
+            format!("{text:?} is not an ISO 3166 alpha-2 country code such as CN"),
+        ))
+    }
+}
+
+/// The entry line of a request, for `origin` and `date` (which compare and history vary).
+pub fn entry(f: &Fields, origin: &str, on: Date) -> Result<Entry, ApiError> {
+    let hts = tariff_engine::parse_hts(f.required("hts")?).map_err(crate::error::from_quote)?;
+    let value = money("value", f.required("value")?)?;
+    let mut e = Entry::new(hts, origin, on, value);
+    e.quantity = f.money("qty")?;
+    e.spi = f.get("spi").map(|s| s.to_ascii_uppercase());
+    e.us_content = f.money("us_content")?;
+    e.steel_content = f.money("steel_content")?;
+    e.aluminum_content = f.money("aluminum_content")?;
+    e.copper_content = f.money("copper_content")?;
+    e.loaded_on = f.date("loaded_on")?;
+    e.export_country = f
+        .get("export_country")
+        .map(|c| country("export_country", c))
+        .transpose()?;
+    e.mode = f
+        .get("mode")
+        .map(|m| {
+            m.parse::<Mode>()
+                .map_err(|msg| ApiError::invalid("mode", msg))
+        })
+        .transpose()?;
+    e.transshipped = f.flag("transshipped")?;
+    e.metal_weight_percent = f.money("metal_weight_percent")?;
+    e.metal_melted_in_us = f.flag("metal_melted_in_us")?;
+    e.declared = f.list("declare");
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_amount_is_a_quadrillion() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000_000u64));
+    }
+
+    #[test]
+    fn money_forms() {
+        assert_eq!(
+            money("value", "$1,000.50").unwrap(),
+            Decimal::new(100050, 2)
+        );
+        assert_eq!(money("value", "1e3").unwrap(), Decimal::from(1000));
+        for bad in ["", "abc", "1e400", "NaN", "-5", "1e20", "--1", "1.2.3", "٣"] {
+            let e = money("value", bad).unwrap_err();
+            assert_eq!(e.field(), Some("value"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_and_query_agree() {
+        let allowed = ENTRY_FIELDS;
+        let j = Fields::from_json(
+            br#"{"hts":"6109.10.00.04","value":1000,"declare":["9903.01.30"],"spi":null}"#,
+            allowed,
+        )
+        .unwrap();
+        let q = Fields::from_pairs(
+            vec![
+                ("hts".into(), "6109.10.00.04".into()),
+                ("value".into(), "1000".into()),
+                ("declared".into(), "9903.01.30".into()),
+            ],
+            allowed,
+        )
+        .unwrap();
+        for k in ["hts", "value", "declare", "spi"] {
+            assert_eq!(j.get(k), q.get(k), "{k}");
+        }
+        let e = Fields::from_json(br#"{"valeu":1}"#, allowed).unwrap_err();
+        assert_eq!(e.field(), Some("valeu"));
+        let e = Fields::from_json(br#"{"value":{"x":1}}"#, allowed).unwrap_err();
+        assert_eq!(e.field(), Some("value"));
+        let e = Fields::from_json(b"[1]", allowed).unwrap_err();
+        assert_eq!(e.field(), Some("body"));
+        let e = Fields::from_pairs(
+            vec![
+                ("date".into(), "x".into()),
+                ("entry_date".into(), "y".into()),
+            ],
+            allowed,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("date"));
+    }
+}
