@@ -72,6 +72,9 @@ enum Command {
         /// Instead: every Chapter 99 heading of any revision, modeled or why not.
         #[arg(long)]
         coverage: bool,
+        /// Instead: the stacking rule table (what switches off or carves out what).
+        #[arg(long, conflicts_with_all = ["coverage", "date"])]
+        stacking: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -181,9 +184,12 @@ fn main() -> std::process::ExitCode {
         Command::Measures {
             date,
             coverage,
+            stacking,
             json,
         } => {
-            if coverage {
+            if stacking {
+                cmd::measures::stacking(json)
+            } else if coverage {
                 cmd::measures::coverage(json)
             } else {
                 cmd::measures::run(date.as_deref(), json)

@@ -315,3 +315,43 @@ fn quote_bad_inputs_name_the_field() {
         assert!(stderr(&o).contains(needle), "{full:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn measures_coverage_has_no_gap() {
+    let v = json(&["measures", "--coverage", "--json"]);
+    let headings = v["headings"].as_array().unwrap();
+    assert!(headings.len() >= 743, "{}", headings.len());
+    assert!(headings.iter().all(|h| h["status"] != "gap"));
+    let h = headings
+        .iter()
+        .find(|h| h["heading"] == "9903.17.01")
+        .unwrap();
+    assert_eq!(h["status"], "not_modeled");
+    assert_eq!(h["kind"], "quota");
+}
+
+#[test]
+fn measures_stacking_rule_table() {
+    let v = json(&["measures", "--stacking", "--json"]);
+    let rules = v["rules"].as_array().unwrap();
+    // Section 232 copper takes its basis out of the reciprocal duty and declares 9903.01.33
+    // (Proclamation 10962; HTSUS note 2(v)).
+    assert!(rules.iter().any(|r| {
+        r["group"] == "s232-copper"
+            && r["target_group"] == "reciprocal"
+            && r["rule"] == "carves its basis out of"
+            && r["declares"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d == "9903.01.33")
+    }));
+    // Section 301 stacks on everything: only its own 2024 increases replace the list duty.
+    assert!(rules.iter().all(|r| {
+        !r["target_group"].as_str().unwrap_or("").starts_with("s301")
+            || r["group"].as_str().unwrap_or("").starts_with("s301")
+    }));
+    assert!(rules.iter().any(|r| r["group"] == "s301-cn-review"
+        && r["target_group"] == "s301-cn-lists"
+        && r["rule"] == "switches off"));
+}

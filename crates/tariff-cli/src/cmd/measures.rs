@@ -135,3 +135,122 @@ pub fn coverage(json: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// `tariff measures --stacking`: the stacking rule table, read from the data — for every
+/// group of measures, what its measures switch off (`excludes`), what they carve their basis
+/// (or the whole value) out of (`carve_out`) and the headings they declare at $0, with the
+/// instruments that say so. Rules between members of one group (a country rate over the
+/// baseline) are counted but not listed.
+pub fn stacking(json: bool) -> Result<()> {
+    use std::collections::{BTreeMap, BTreeSet};
+    use tariff_measures::CarvePortion;
+    let m = Measures::embedded().context("loading the measure data")?;
+    let group_of: BTreeMap<&str, &str> = m
+        .measures
+        .iter()
+        .map(|x| (x.id.as_str(), x.group.as_str()))
+        .collect();
+    let target = |t: &str| -> String {
+        match t.strip_prefix("group:") {
+            Some(g) => g.to_string(),
+            None => group_of.get(t).map_or(t, |g| *g).to_string(),
+        }
+    };
+    #[derive(Default)]
+    struct Rule {
+        measures: BTreeSet<String>,
+        headings: BTreeSet<String>,
+        instruments: BTreeSet<String>,
+        declares: BTreeSet<String>,
+    }
+    // (group, how, target group) -> rule
+    let mut rules: BTreeMap<(String, &'static str, String), Rule> = BTreeMap::new();
+    let mut within = 0usize;
+    for x in &m.measures {
+        let mut add = |how: &'static str, t: &str, declare: Option<&String>| {
+            let tg = target(t);
+            if tg == x.group {
+                within += 1;
+                return;
+            }
+            let r = rules.entry((x.group.clone(), how, tg)).or_default();
+            r.measures.insert(x.id.clone());
+            if let Some(h) = x.heading {
+                r.headings.insert(h.to_string());
+            }
+            r.instruments.insert(x.instrument.clone());
+            if let Some(d) = declare.and_then(|d| m.get(d)).and_then(|d| d.heading) {
+                r.declares.insert(d.to_string());
+            }
+        };
+        for t in &x.excludes {
+            add("switches off", t, None);
+        }
+        for c in &x.carve_out {
+            let how = match c.portion {
+                CarvePortion::Basis => "carves its basis out of",
+                CarvePortion::All => "switches off (carve-out)",
+            };
+            for t in &c.from {
+                add(how, t, c.declare.as_ref());
+            }
+        }
+    }
+    let rows: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|((g, how, t), r)| {
+            serde_json::json!({
+                "group": g,
+                "rule": how,
+                "target_group": t,
+                "measures": r.measures.len(),
+                "headings": r.headings,
+                "declares": r.declares,
+                "instruments": r.instruments,
+            })
+        })
+        .collect();
+    if json {
+        return super::print_json(&serde_json::json!({
+            "rules": rows,
+            "within_group_rules": within,
+        }));
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "stacking rules between groups of measures ({} rules; {within} more within groups)",
+        rows.len()
+    )?;
+    writeln!(
+        out,
+        "a measure that applies acts on the measures of the target group; everything not listed stacks"
+    )?;
+    for ((g, how, t), r) in &rules {
+        let declares = if r.declares.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", declaring {}",
+                r.declares.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        };
+        writeln!(
+            out,
+            "{g:<22} {how:<26} {t:<18} ({} measures{declares})",
+            r.measures.len()
+        )?;
+        let mut headings: Vec<String> = r.headings.iter().take(6).cloned().collect();
+        if r.headings.len() > 6 {
+            headings.push(format!("… ({} in all)", r.headings.len()));
+        }
+        writeln!(
+            out,
+            "{:<22} headings {}; {}",
+            "",
+            headings.join(", "),
+            r.instruments.iter().cloned().collect::<Vec<_>>().join("; ")
+        )?;
+    }
+    Ok(())
+}
