@@ -301,6 +301,29 @@ impl Engine {
         };
         effective_rate.rescale(4);
         let fees = self.fees(e, base.spi_eligible, &mut warnings);
+        // An entry given at 8 digits where a measure in force names particular statistical
+        // numbers under that subheading: the stack may depend on the 10-digit number.
+        if e.hts.len() == 8
+            && let Ok(code8) = e.hts.digits().parse::<u64>()
+        {
+            let split: BTreeSet<String> = self
+                .measures
+                .for_country(country)
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| self.measures.splits_below(i, code8))
+                .map(|i| &self.measures.measures[i])
+                .filter(|m| m.effective.contains(e.entry_date))
+                .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
+                .collect();
+            if !split.is_empty() {
+                warnings.push(format!(
+                    "{} is an 8-digit subheading, and {} name particular 10-digit statistical numbers under it: give the 10-digit number for the exact stack",
+                    e.hts,
+                    split.into_iter().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
         for nm in &self.measures.not_modeled {
             // Goods: named by a footnote reference or a number prefix (any goods when neither
             // is given); origin and date narrow it further.

@@ -282,6 +282,9 @@ pub struct Measures {
     by_country: Vec<Vec<u32>>,
     /// Measure index by id.
     ids: std::collections::HashMap<String, usize>,
+    /// Per measure (same index): the 8-digit subheadings (as numbers) under which its `hts` or
+    /// `list` rules name particular 10-digit statistical numbers, sorted.
+    splits: Vec<Vec<u64>>,
     /// Per measure (same index): the headings of its `footnote` rules, include and exclude.
     footnote_rules: Vec<(Vec<HtsCode>, Vec<HtsCode>)>,
     /// Per measure (same index): the chapters its `include` rules can reach, as bits 1-99
@@ -372,6 +375,7 @@ impl Measures {
             hts_rules: Vec::new(),
             footnote_rules: Vec::new(),
             ids: Default::default(),
+            splits: Vec::new(),
             by_country: Vec::new(),
             include_chapters: Vec::new(),
         };
@@ -417,6 +421,22 @@ impl Measures {
                 )
             })
             .collect();
+        all.splits = all
+            .hts_rules
+            .iter()
+            .map(|(inc, exc)| {
+                let mut v: Vec<u64> = inc
+                    .0
+                    .iter()
+                    .chain(exc.0.iter())
+                    .filter(|k| *k & 0xf == 10)
+                    .map(|k| (k >> 4) / 100)
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
         all.by_country = (0..=all.country_codes.len())
             .map(|c| {
                 let c = if c == all.country_codes.len() {
@@ -452,6 +472,15 @@ impl Measures {
             .map(|m| include_chapters(&m.products.include, &all.lists))
             .collect();
         Ok(all)
+    }
+
+    /// Whether the `hts`/`list` rules of the measure at `index` name particular 10-digit
+    /// statistical numbers under the 8-digit subheading `code8` (its digits as a number), so
+    /// that an entry given at 8 digits may not get the duty of its statistical number.
+    pub fn splits_below(&self, index: usize, code8: u64) -> bool {
+        self.splits
+            .get(index)
+            .is_some_and(|v| v.binary_search(&code8).is_ok())
     }
 
     /// The headings named by the `footnote` rules of the measure at `index` (include,
