@@ -69,27 +69,9 @@ pub struct TradeFile {
     pub hs2: Hs2Table,
 }
 
-/// Who built the file from what.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Provenance {
-    /// `tariff-analytics <version>`.
-    pub builder: String,
-    /// [`FORMAT_VERSION`].
-    pub format: u32,
-    /// Every input file.
-    pub inputs: Vec<InputFile>,
-}
-
-/// One input file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputFile {
-    /// Path relative to the sources folder.
-    pub path: String,
-    /// SHA-256, lower-case hex.
-    pub sha256: String,
-    /// Size in bytes.
-    pub bytes: u64,
-}
+/// Who built the file from what: the same record as the schedule dataset's (`builder` is
+/// `tariff-analytics <version>`, `format` is [`FORMAT_VERSION`]).
+pub use tariff_schedule::model::{InputFile, Provenance};
 
 /// A year of goods trade with one Census partner code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
