@@ -23,7 +23,7 @@ mod entry;
 mod quote;
 
 pub use entry::{Entry, Mode};
-pub use quote::{DutyLine, FeeLine, FeeSummary, Quote};
+pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
@@ -165,6 +165,37 @@ impl Engine {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The stack of an entry line on every date of `[from, to]` (both inclusive), as the
+    /// periods over which it stayed the same. Each date is quoted, so a change the data
+    /// makes on any day shows.
+    pub fn periods(
+        &self,
+        e: &Entry,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> Result<Vec<Period>, QuoteError> {
+        let mut periods: Vec<Period> = Vec::new();
+        let mut entry = e.clone();
+        let mut d = from;
+        while d <= to {
+            entry.entry_date = d;
+            let q = self.quote(&entry)?;
+            match periods.last_mut() {
+                Some(p) if p.quote.same_stack(&q) => p.to = d,
+                _ => periods.push(Period {
+                    from: d,
+                    to: d,
+                    quote: q,
+                }),
+            }
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+        Ok(periods)
     }
 
     /// Quotes one entry line.

@@ -88,3 +88,27 @@ pub struct FeeSummary {
     /// Their sum.
     pub total: Decimal,
 }
+
+/// One period of a date range over which an entry line's stack stayed the same (`to`
+/// inclusive): the answer of `tariff quote --dates` and `/api/quote/history`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Period {
+    /// First entry date of the period.
+    pub from: Date,
+    /// Last entry date of the period (inclusive).
+    pub to: Date,
+    /// The quote on every date of the period (as on `from`).
+    pub quote: Quote,
+}
+
+impl Quote {
+    /// Whether two quotes have the same stack: the same headings, rates and amounts.
+    pub fn same_stack(&self, other: &Quote) -> bool {
+        self.lines.len() == other.lines.len()
+            && self
+                .lines
+                .iter()
+                .zip(&other.lines)
+                .all(|(a, b)| a.heading == b.heading && a.rate == b.rate && a.amount == b.amount)
+    }
+}

@@ -279,6 +279,30 @@ pub enum MeasureRate {
     },
 }
 
+impl MeasureRate {
+    /// The rate in a few words, for tables (`+25% on FullValue`, `15% all-in floor
+    /// (General)`, `exempt: Annex II`).
+    pub fn summary(&self) -> String {
+        match self {
+            MeasureRate::Additional { percent, basis, .. } => format!("+{percent}% on {basis:?}"),
+            MeasureRate::Floor {
+                percent, against, ..
+            } => format!("{percent}% all-in floor ({against:?})"),
+            MeasureRate::Exempt { reason, .. } => format!("exempt: {reason}"),
+        }
+    }
+}
+
+impl CountryScope {
+    /// The countries in words, for tables (`all countries`, `CN,HK`).
+    pub fn summary(&self) -> String {
+        match self {
+            CountryScope::All => "all countries".to_string(),
+            CountryScope::Only(list) => list.join(","),
+        }
+    }
+}
+
 /// A part of the customs value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

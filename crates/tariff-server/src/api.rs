@@ -13,12 +13,10 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use tariff_engine::{Engine, Quote};
+use tariff_engine::{Engine, Period, Quote};
 use tariff_hts::HtsCode;
-use tariff_measures::{CountryScope, MeasureRate};
 use tariff_schedule::LookupError;
 
 /// Most origins in one comparison.
@@ -158,14 +156,6 @@ pub async fn compare(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
     Ok(Json(Compared { date: on, quotes }).into_response())
 }
 
-/// One period of a date range over which the stack stayed the same (`to` inclusive).
-#[derive(Serialize)]
-struct Period {
-    from: Date,
-    to: Date,
-    quote: Quote,
-}
-
 /// A legal event on the line over the range: a measure in its stack starting or ending, or a
 /// new HTS revision changing its base rate.
 #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -192,13 +182,6 @@ struct History {
     to: Date,
     periods: Vec<Period>,
     events: Vec<Event>,
-}
-
-fn fingerprint(q: &Quote) -> Vec<(&String, &String, Decimal)> {
-    q.lines
-        .iter()
-        .map(|l| (&l.heading, &l.rate, l.amount))
-        .collect()
 }
 
 /// `/api/quote/history`: the stack for each distinct period of a date range, with the legal
@@ -236,27 +219,7 @@ pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
     let template = crate::params::entry(&f, &origin, from)?;
     let engine = s.engine.clone();
     let answer = blocking(move || {
-        let mut periods: Vec<Period> = Vec::new();
-        let mut d = from;
-        loop {
-            let mut e = template.clone();
-            e.entry_date = d;
-            let q = engine.quote(&e).map_err(from_quote)?;
-            match periods.last_mut() {
-                Some(p) if fingerprint(&p.quote) == fingerprint(&q) => p.to = d,
-                _ => periods.push(Period {
-                    from: d,
-                    to: d,
-                    quote: q,
-                }),
-            }
-            if d >= to {
-                break;
-            }
-            d = d
-                .tomorrow()
-                .map_err(|e| ApiError::invalid("to", e.to_string()))?;
-        }
+        let periods = engine.periods(&template, from, to).map_err(from_quote)?;
         let events = events(&engine, &periods, from, to);
         Ok(History {
             from,
@@ -477,19 +440,8 @@ pub async fn measures(
         .iter()
         .filter(|m| m.effective.contains(on))
         .map(|me| {
-            let rate = match &me.rate {
-                MeasureRate::Additional { percent, basis, .. } => {
-                    format!("+{percent}% on {basis:?}")
-                }
-                MeasureRate::Floor {
-                    percent, against, ..
-                } => format!("{percent}% all-in floor ({against:?})"),
-                MeasureRate::Exempt { reason, .. } => format!("exempt: {reason}"),
-            };
-            let countries = match &me.countries {
-                CountryScope::All => "all countries".to_string(),
-                CountryScope::Only(list) => list.join(","),
-            };
+            let rate = me.rate.summary();
+            let countries = me.countries.summary();
             serde_json::json!({
                 "id": me.id,
                 "heading": me.heading.map(|h| h.to_string()),

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use std::io::Write;
-use tariff_measures::{CountryScope, MeasureRate, Measures};
+use tariff_measures::Measures;
 
 pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let m = Measures::embedded().context("loading the measure data")?;
@@ -10,17 +10,8 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let date = super::date_or_latest(&s, date, json)?;
     let mut rows: Vec<serde_json::Value> = Vec::new();
     for me in m.measures.iter().filter(|x| x.effective.contains(date)) {
-        let rate = match &me.rate {
-            MeasureRate::Additional { percent, basis, .. } => format!("+{percent}% on {basis:?}"),
-            MeasureRate::Floor {
-                percent, against, ..
-            } => format!("{percent}% all-in floor ({against:?})"),
-            MeasureRate::Exempt { reason, .. } => format!("exempt: {reason}"),
-        };
-        let countries = match &me.countries {
-            CountryScope::All => "all countries".to_string(),
-            CountryScope::Only(list) => list.join(","),
-        };
+        let rate = me.rate.summary();
+        let countries = me.countries.summary();
         rows.push(serde_json::json!({
             "id": me.id,
             "heading": me.heading.map(|h| h.to_string()),

@@ -174,7 +174,7 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
         if to < from {
             bail!("--dates {range:?}: the end is before the start");
         }
-        let periods = history(&engine, a, &origin, from, to)?;
+        let periods = engine.periods(&entry(a, &origin, from)?, from, to)?;
         if a.json {
             return super::print_json(&periods);
         }
@@ -201,48 +201,6 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
         return super::print_json(&q);
     }
     print_quote(&q)
-}
-
-/// One period of a date range over which the stack stayed the same.
-#[derive(serde::Serialize)]
-struct Period {
-    from: Date,
-    to: Date,
-    quote: Quote,
-}
-
-fn fingerprint(q: &Quote) -> Vec<(String, String, Decimal)> {
-    q.lines
-        .iter()
-        .map(|l| (l.heading.clone(), l.rate.clone(), l.amount))
-        .collect()
-}
-
-fn history(
-    engine: &Engine,
-    a: &QuoteArgs,
-    origin: &str,
-    from: Date,
-    to: Date,
-) -> Result<Vec<Period>> {
-    let mut periods: Vec<Period> = Vec::new();
-    let mut d = from;
-    loop {
-        let q = engine.quote(&entry(a, origin, d)?)?;
-        match periods.last_mut() {
-            Some(p) if fingerprint(&p.quote) == fingerprint(&q) => p.to = d,
-            _ => periods.push(Period {
-                from: d,
-                to: d,
-                quote: q,
-            }),
-        }
-        if d >= to {
-            break;
-        }
-        d = d.tomorrow().context("date overflow")?;
-    }
-    Ok(periods)
 }
 
 /// The rate as a broker reads it in a table: the base rate's text, `+20%` for an additional
