@@ -23,7 +23,7 @@ mod entry;
 mod quote;
 
 pub use entry::{Entry, Mode};
-pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote};
+pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote, Validity};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
@@ -200,33 +200,55 @@ impl Engine {
 
     /// Quotes one entry line.
     pub fn quote(&self, e: &Entry) -> Result<Quote, QuoteError> {
+        self.quote_valid(e).map(|(q, _)| q)
+    }
+
+    /// Quotes one entry line, with the entry dates over which the quote stays the same but
+    /// for the revision's name ([`Validity`]): a batch prices the other rows of the same goods,
+    /// origin and facts in those dates without quoting them again.
+    pub fn quote_valid(&self, e: &Entry) -> Result<(Quote, Validity), QuoteError> {
         let mut warnings = Vec::new();
+        let mut valid = Validity::new(e.entry_date);
         self.check_input(e)?;
-        let line = self
+        let (line, line_span) = self
             .schedule
-            .entry_line(&e.hts, e.entry_date)
+            .entry_line_span(&e.hts, e.entry_date)
             .map_err(|err| match err {
                 LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
                 _ => input("hts", err.to_string()),
             })?;
-        let base = self.base_duty(e, &line, &mut warnings)?;
+        valid.narrow(&line_span);
+        let base = self.base_duty(e, &line, &mut warnings, &mut valid)?;
         let refs = &line.references;
 
         let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
         let prefixes = tariff_measures::hts_prefixes(&e.hts);
         let chapter = e.hts.chapter();
-        // 1. Candidates: in force, country, goods, conditions.
-        let mut candidates: Vec<&Measure> = self
-            .measures
-            .for_country(country)
-            .iter()
-            .map(|&i| (i as usize, &self.measures.measures[i as usize]))
-            .filter(|(_, m)| !m.declared_only && m.effective.contains(e.entry_date))
-            .filter(|(i, _)| self.measures.may_cover_chapter(*i, chapter))
-            .filter(|(i, m)| self.covers_goods(*i, m, &prefixes, chapter, refs))
-            .map(|(_, m)| m)
-            .filter(|m| self.conditions_hold(m, e, &base, &mut warnings))
-            .collect();
+        // 1. Candidates: in force, country, goods, conditions. A measure of the goods and
+        //    origin not in force on the date still bounds the validity where it starts or ends.
+        let mut candidates: Vec<&Measure> = Vec::new();
+        for &i in self.measures.for_country(country) {
+            let i = i as usize;
+            let m = &self.measures.measures[i];
+            if m.declared_only || !self.measures.may_cover_chapter(i, chapter) {
+                continue;
+            }
+            if !m.effective.contains(e.entry_date) {
+                if valid.would_narrow(&m.effective)
+                    && self.covers_goods(i, m, &prefixes, chapter, refs)
+                {
+                    valid.narrow(&m.effective);
+                }
+                continue;
+            }
+            if !self.covers_goods(i, m, &prefixes, chapter, refs) {
+                continue;
+            }
+            valid.narrow(&m.effective);
+            if self.conditions_hold(m, e, &base, &mut warnings, &mut valid) {
+                candidates.push(m);
+            }
+        }
         candidates.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(a.id.cmp(&b.id)));
 
         // 2. Stacking: walk by precedence; what applies switches off what it excludes, or
@@ -314,7 +336,9 @@ impl Engine {
             }
         }
         for (id, value) in declared {
-            if let Some((rank, dl)) = self.declaration_line(id, value, e, country, &line) {
+            if let Some((rank, dl)) =
+                self.declaration_line(id, value, e, country, &line, &mut valid)
+            {
                 lines.push((rank, dl.heading.clone(), dl));
             }
         }
@@ -331,7 +355,7 @@ impl Engine {
                 .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
         };
         effective_rate.rescale(4);
-        let fees = self.fees(e, base.spi_eligible, &mut warnings);
+        let fees = self.fees(e, base.spi_eligible, &mut warnings, &mut valid);
         // An entry given at 8 digits where a measure in force names particular statistical
         // numbers under that subheading: the stack may depend on the 10-digit number.
         if e.hts.len() == 8
@@ -344,7 +368,10 @@ impl Engine {
                 .map(|&i| i as usize)
                 .filter(|&i| self.measures.splits_below(i, code8))
                 .map(|i| &self.measures.measures[i])
-                .filter(|m| m.effective.contains(e.entry_date))
+                .filter(|m| {
+                    valid.narrow(&m.effective);
+                    m.effective.contains(e.entry_date)
+                })
                 .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
                 .collect();
             if !split.is_empty() {
@@ -369,25 +396,33 @@ impl Engine {
                 .any(|p| e.hts.digits().starts_with(p.as_str()));
             let any_goods = nm.footnote_prefixes.is_empty() && nm.hts_prefixes.is_empty();
             let origin = nm.countries.is_empty() || nm.countries.contains(&e.origin);
-            let date = nm.effective.is_none_or(|i| i.contains(e.entry_date));
-            if (any_goods || by_note || by_number) && origin && date {
+            if !((any_goods || by_note || by_number) && origin) {
+                continue;
+            }
+            if let Some(i) = &nm.effective {
+                valid.narrow(i);
+            }
+            if nm.effective.is_none_or(|i| i.contains(e.entry_date)) {
                 warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
             }
         }
-        Ok(Quote {
-            hts: line.code.to_string(),
-            description: line.description.to_string(),
-            origin: e.origin.clone(),
-            entry_date: e.entry_date,
-            value: e.value,
-            revision: line.revision.to_string(),
-            lines: out,
-            total_duty,
-            effective_rate,
-            ieepa_duty,
-            fees,
-            warnings,
-        })
+        Ok((
+            Quote {
+                hts: line.code.to_string(),
+                description: line.description.to_string(),
+                origin: e.origin.clone(),
+                entry_date: e.entry_date,
+                value: e.value,
+                revision: line.revision.to_string(),
+                lines: out,
+                total_duty,
+                effective_rate,
+                ieepa_duty,
+                fees,
+                warnings,
+            },
+            valid,
+        ))
     }
 
     fn check_input(&self, e: &Entry) -> Result<(), QuoteError> {
@@ -464,6 +499,7 @@ impl Engine {
         e: &Entry,
         line: &EntryLine<'_>,
         warnings: &mut Vec<String>,
+        valid: &mut Validity,
     ) -> Result<Base, QuoteError> {
         let rate_basis = |rate: &Rate| {
             let mut b = RateBasis::new(e.value);
@@ -502,6 +538,11 @@ impl Engine {
         let source = line.rates_from.unwrap_or(line.code);
 
         // Column 2.
+        for c in self.measures.column2.iter() {
+            if c.countries.iter().any(|x| *x == e.origin) {
+                valid.narrow(&c.effective);
+            }
+        }
         if let Some(c2) = self.measures.column2(&e.origin, e.entry_date) {
             let (text, rate) = first_rate(line.other)
                 .ok_or_else(|| input("hts", format!("{} has no column 2 rate", line.code)))?;
@@ -533,6 +574,13 @@ impl Engine {
         // Special program.
         let mut spi_eligible = false;
         if let Some(spi) = &e.spi {
+            // Eligibility turns on the programs' dates; a refusal for a program not in
+            // force quotes the date.
+            for p in self.programs.iter() {
+                for i in &p.effective {
+                    valid.narrow(i);
+                }
+            }
             let (eligibility, special) = tariff_schedule::special_rate_in_cell(
                 &self.programs,
                 line.special.and_then(|r| r.parsed),
@@ -571,6 +619,12 @@ impl Engine {
                     applied_ave: ave(rate),
                     spi_eligible,
                 });
+            }
+            if matches!(
+                eligibility,
+                tariff_hts::program::Eligibility::ProgramNotInForce { .. }
+            ) {
+                valid.only_day();
             }
             warnings.push(format!(
                 "SPI {spi} not applied: {eligibility}; column 1 general used"
@@ -637,6 +691,7 @@ impl Engine {
         e: &Entry,
         base: &Base,
         warnings: &mut Vec<String>,
+        valid: &mut Validity,
     ) -> bool {
         let c = &m.conditions;
         let spi_eligible = base.spi_eligible;
@@ -675,10 +730,11 @@ impl Engine {
         if !c.spi_not_claimed.is_empty() && claimed(&c.spi_not_claimed) {
             return false;
         }
-        if let Some(before) = c.entered_before
-            && e.entry_date >= before
-        {
-            return false;
+        if let Some(before) = c.entered_before {
+            valid.split_at(before);
+            if e.entry_date >= before {
+                return false;
+            }
         }
         if let Some(before) = c.loaded_before {
             match e.loaded_on {
@@ -687,9 +743,13 @@ impl Engine {
                 None => {
                     // Only worth a warning while goods loaded before the cut-off could still
                     // be arriving: within IN_TRANSIT_WARNING_DAYS of it.
-                    let recent = before
+                    let limit = before
                         .checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
-                        .is_ok_and(|limit| e.entry_date < limit);
+                        .ok();
+                    if let Some(limit) = limit {
+                        valid.split_at(limit);
+                    }
+                    let recent = limit.is_some_and(|limit| e.entry_date < limit);
                     if recent {
                         warnings.push(format!(
                         "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
@@ -904,10 +964,15 @@ impl Engine {
         e: &Entry,
         country: usize,
         line: &EntryLine<'_>,
+        valid: &mut Validity,
     ) -> Option<(usize, DutyLine)> {
         let i = self.measures.index_of(id)?;
         let m = &self.measures.measures[i];
-        if !m.effective.contains(e.entry_date) || !self.measures.covers_country_at(i, country) {
+        if !self.measures.covers_country_at(i, country) {
+            return None;
+        }
+        valid.narrow(&m.effective);
+        if !m.effective.contains(e.entry_date) {
             return None;
         }
         let reason = match &m.rate {
@@ -956,8 +1021,17 @@ impl Engine {
         }
     }
 
-    fn fees(&self, e: &Entry, spi_eligible: bool, warnings: &mut Vec<String>) -> FeeSummary {
+    fn fees(
+        &self,
+        e: &Entry,
+        spi_eligible: bool,
+        warnings: &mut Vec<String>,
+        valid: &mut Validity,
+    ) -> FeeSummary {
         let mut lines = Vec::new();
+        for m in &self.measures.fees.mpf {
+            valid.narrow(&m.effective);
+        }
         match self.measures.fees.mpf_at(e.entry_date) {
             Some(mpf) => {
                 let exempt = spi_eligible
@@ -994,9 +1068,15 @@ impl Engine {
                     note,
                 });
             }
-            None => warnings.push(format!("no MPF rate in the data for {}", e.entry_date)),
+            None => {
+                valid.only_day();
+                warnings.push(format!("no MPF rate in the data for {}", e.entry_date))
+            }
         }
         if e.mode == Some(Mode::Vessel) {
+            for m in &self.measures.fees.hmf {
+                valid.narrow(&m.effective);
+            }
             match self.measures.fees.hmf_at(e.entry_date) {
                 Some(hmf) => lines.push(FeeLine {
                     fee: "hmf".into(),
@@ -1005,7 +1085,10 @@ impl Engine {
                     citation: hmf.citation.clone(),
                     note: None,
                 }),
-                None => warnings.push(format!("no HMF rate in the data for {}", e.entry_date)),
+                None => {
+                    valid.only_day();
+                    warnings.push(format!("no HMF rate in the data for {}", e.entry_date))
+                }
             }
         } else if e.mode.is_none() {
             warnings.push(

@@ -112,3 +112,76 @@ impl Quote {
                 .all(|(a, b)| a.heading == b.heading && a.rate == b.rate && a.amount == b.amount)
     }
 }
+
+/// The entry dates around a quote's entry date on which the engine reads the same data for
+/// the same entry line, so that a quote on any of them differs only in its date and in the
+/// name of the HTS revision (in [`Quote::revision`] and in the citations' "HTS revision"):
+/// the same schedule rows, the same measures in force with the same date conditions, the
+/// same programs, column 2 status, fees and warnings. Found while quoting
+/// ([`crate::Engine::quote_valid`]): every date the quote compares the entry date with
+/// narrows it.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Validity {
+    /// First entry date.
+    pub from: Date,
+    /// First entry date no longer covered.
+    pub until: Date,
+    #[serde(skip)]
+    at: Date,
+}
+
+/// Two validities are equal when they cover the same dates (whichever date they were found on).
+impl PartialEq for Validity {
+    fn eq(&self, other: &Validity) -> bool {
+        (self.from, self.until) == (other.from, other.until)
+    }
+}
+
+impl Eq for Validity {}
+
+impl Validity {
+    /// Every date, seen from `at`.
+    pub fn new(at: Date) -> Validity {
+        Validity {
+            from: Date::MIN,
+            until: Date::MAX,
+            at,
+        }
+    }
+
+    /// Whether `date` is covered.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && date < self.until
+    }
+
+    /// Dates before and from `boundary` may be quoted differently.
+    pub fn split_at(&mut self, boundary: Date) {
+        if boundary <= self.at {
+            self.from = self.from.max(boundary);
+        } else {
+            self.until = self.until.min(boundary);
+        }
+    }
+
+    /// Whether [`Validity::narrow`] by `interval` would change anything.
+    pub fn would_narrow(&self, interval: &tariff_hts::Interval) -> bool {
+        let cuts = |b: Date| self.from < b && b < self.until;
+        cuts(interval.from) || interval.until.is_some_and(cuts)
+    }
+
+    /// Dates inside and outside `interval` may be quoted differently.
+    pub fn narrow(&mut self, interval: &tariff_hts::Interval) {
+        self.split_at(interval.from);
+        if let Some(until) = interval.until {
+            self.split_at(until);
+        }
+    }
+
+    /// Only the day itself (a text quotes the date).
+    pub fn only_day(&mut self) {
+        self.split_at(self.at);
+        if let Ok(next) = self.at.tomorrow() {
+            self.split_at(next);
+        }
+    }
+}

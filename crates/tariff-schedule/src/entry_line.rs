@@ -4,11 +4,25 @@
 //! texts, normalized rates) for display; pricing a million entry lines needs far less, so
 //! [`crate::Schedule::entry_line`] returns references into the dataset instead.
 
-use crate::model::{LineId, LineKey, LineVersion, RevisionIdx};
+use crate::model::{LineId, LineKey, LineVersion, OPEN, RevisionIdx};
 use crate::{LookupError, Schedule};
 use jiff::civil::Date;
 use tariff_hts::HtsCode;
+use tariff_hts::Interval;
 use tariff_hts::rate::RateCell;
+
+/// Revisions `[from, until)` over which the rows read stay the same.
+struct RevSpan {
+    from: RevisionIdx,
+    until: RevisionIdx,
+}
+
+impl RevSpan {
+    fn narrow(&mut self, from: RevisionIdx, until: RevisionIdx) {
+        self.from = self.from.max(from);
+        self.until = self.until.min(until);
+    }
+}
 
 /// A rate column of an entry line.
 #[derive(Clone, Copy, Debug)]
@@ -43,8 +57,24 @@ pub struct EntryLine<'a> {
 impl Schedule {
     /// The line in force on `date` for an entry of `code`, borrowed (see the module docs).
     pub fn entry_line(&self, code: &HtsCode, date: Date) -> Result<EntryLine<'_>, LookupError> {
+        self.entry_line_span(code, date).map(|(line, _)| line)
+    }
+
+    /// [`Schedule::entry_line`], with the dates `[from, until)` around `date` over which the
+    /// same entry line would be found with the same versions of every row read (the line,
+    /// its rate line and the ancestors walked to find it): only the revision's name may
+    /// differ within them. `until` is at most the day after [`Schedule::covered_through`].
+    pub fn entry_line_span(
+        &self,
+        code: &HtsCode,
+        date: Date,
+    ) -> Result<(EntryLine<'_>, Interval), LookupError> {
         let rev = self.revision_at(date)?;
-        let found = self.resolve(code, rev);
+        let mut span = RevSpan {
+            from: 0,
+            until: OPEN,
+        };
+        let found = self.resolve(code, rev, &mut span);
         let Some((id, code)) = found else {
             // The owned path builds the error with the nearest numbers.
             return Err(self
@@ -56,40 +86,95 @@ impl Schedule {
                     last: self.covered_through(),
                 }));
         };
-        Ok(self.entry_line_of(id, code, rev))
+        let line = self.entry_line_of(id, code, rev, &mut span);
+        let revisions = self.revisions();
+        let end = self.covered_through().tomorrow().ok();
+        let until = match revisions.get(span.until as usize) {
+            Some(r) if span.until != OPEN => Some(r.effective_from),
+            _ => end,
+        };
+        Ok((
+            line,
+            Interval {
+                from: revisions[span.from as usize].effective_from,
+                until,
+            },
+        ))
     }
 
-    fn resolve(&self, code: &HtsCode, rev: RevisionIdx) -> Option<(LineId, HtsCode)> {
-        self.find_code(code)
-            .filter(|&id| self.version_at(id, rev).is_some())
-            .map(|id| (id, *code))
-            .or_else(|| {
-                if code.len() == 8 {
-                    let mut digits = [0u8; 10];
-                    digits[..8].copy_from_slice(code.digits().as_bytes());
-                    digits[8] = b'0';
-                    digits[9] = b'0';
-                    let ten = HtsCode::parse(std::str::from_utf8(&digits).ok()?).ok()?;
-                    self.find_code(&ten)
-                        .filter(|&id| self.version_at(id, rev).is_some())
-                        .map(|id| (id, ten))
-                } else {
-                    None
-                }
-            })
+    /// The version of `id` standing in `rev`, narrowing `span` to the revisions over which
+    /// that stays so (the version's own range, or the gap between versions when none stands).
+    fn version_in<'s>(
+        &'s self,
+        id: LineId,
+        rev: RevisionIdx,
+        span: &mut RevSpan,
+    ) -> Option<&'s LineVersion> {
+        let versions = &self.line(id).versions;
+        match versions.iter().find(|v| v.in_force(rev)) {
+            Some(v) => {
+                span.narrow(v.from, v.until);
+                Some(v)
+            }
+            None => {
+                let from = versions
+                    .iter()
+                    .filter(|v| v.until <= rev)
+                    .map(|v| v.until)
+                    .max()
+                    .unwrap_or(0);
+                let until = versions
+                    .iter()
+                    .filter(|v| v.from > rev)
+                    .map(|v| v.from)
+                    .min()
+                    .unwrap_or(OPEN);
+                span.narrow(from, until);
+                None
+            }
+        }
     }
 
-    fn entry_line_of(&self, id: LineId, code: HtsCode, rev: RevisionIdx) -> EntryLine<'_> {
+    fn resolve(
+        &self,
+        code: &HtsCode,
+        rev: RevisionIdx,
+        span: &mut RevSpan,
+    ) -> Option<(LineId, HtsCode)> {
+        if let Some(id) = self.find_code(code)
+            && self.version_in(id, rev, span).is_some()
+        {
+            return Some((id, *code));
+        }
+        if code.len() != 8 {
+            return None;
+        }
+        let mut digits = [0u8; 10];
+        digits[..8].copy_from_slice(code.digits().as_bytes());
+        digits[8] = b'0';
+        digits[9] = b'0';
+        let ten = HtsCode::parse(std::str::from_utf8(&digits).ok()?).ok()?;
+        let id = self.find_code(&ten)?;
+        self.version_in(id, rev, span).map(|_| (id, ten))
+    }
+
+    fn entry_line_of(
+        &self,
+        id: LineId,
+        code: HtsCode,
+        rev: RevisionIdx,
+        span: &mut RevSpan,
+    ) -> EntryLine<'_> {
         let line = self.line(id);
         let v = self
-            .version_at(id, rev)
+            .version_in(id, rev, span)
             .unwrap_or(&line.versions[line.versions.len() - 1]);
         // The rate line: this one, or the nearest numbered ancestor with a general rate.
         let mut rate_line: Option<(LineId, &LineVersion)> = v.general.map(|_| (id, v));
         let mut parent = v.parent;
         while rate_line.is_none() {
             let Some(pid) = parent else { break };
-            let Some(pv) = self.version_at(pid, rev) else {
+            let Some(pv) = self.version_in(pid, rev, span) else {
                 break;
             };
             if pv.general.is_some() && matches!(self.line(pid).key, LineKey::Code(_)) {
