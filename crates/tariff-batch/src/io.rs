@@ -393,7 +393,7 @@ pub fn csv_summary_row(
     }
     w.write_field(p.stack.headings.as_bytes())
         .map_err(BatchError::Csv)?;
-    w.write_field(p.stack.revision.as_bytes())
+    w.write_field(p.revision.as_bytes())
         .map_err(BatchError::Csv)?;
     w.write_field(p.stack.warnings.as_bytes())
         .map_err(BatchError::Csv)?;
@@ -614,7 +614,7 @@ impl Sink for ParquetSink {
             cols.push(money(&|p| p.mpf, 2, 18));
             cols.push(money(&|p| p.hmf, 2, 18));
             cols.push(text(&|_, p| Some(p.stack.headings.to_string())));
-            cols.push(text(&|_, p| Some(p.stack.revision.to_string())));
+            cols.push(text(&|_, p| Some(p.revision.to_string())));
             cols.push(text(&|_, p| Some(p.stack.warnings.to_string())));
         }
         let batch = RecordBatch::try_new(self.schema.clone(), cols)?;

@@ -14,9 +14,9 @@
 //! country, a date outside the dataset, …). [`Summary`] counts `read = quoted + rejected`.
 //!
 //! Money is [`rust_decimal::Decimal`] from parse to output; never a float. Pricing goes
-//! through [`price::Pricer`], which can memoize quotes that are exactly linear in the value
-//! ([`Options::memo_keys`]; off by default — see its module docs for why it is exact, how it
-//! is checked, and when it pays).
+//! through [`price::Pricer`], which memoizes quotes that are exactly linear in the value, per
+//! entry facts and validity period ([`Options::memo_periods`]; see its module docs for why it
+//! is exact and how it is checked).
 
 pub mod census;
 pub mod io;
@@ -75,8 +75,8 @@ pub struct Options {
     pub chunk_rows: usize,
     /// One output row per duty line instead of one per entry line.
     pub detail: bool,
-    /// Bound of the memo, in keys (0, the default, turns it off; see [`price`]).
-    pub memo_keys: usize,
+    /// Bound of the memo, in key × validity periods (0 turns it off; see [`price`]).
+    pub memo_periods: usize,
 }
 
 impl Default for Options {
@@ -85,7 +85,7 @@ impl Default for Options {
             threads: 0,
             chunk_rows: 16_384,
             detail: false,
-            memo_keys: 0,
+            memo_periods: 1 << 20,
         }
     }
 }
@@ -142,6 +142,8 @@ impl Summary {
         self.hmf += o.hmf;
         self.memo.direct += o.memo.direct;
         self.memo.derived += o.memo.derived;
+        self.memo.nonlinear += o.memo.nonlinear;
+        self.memo.periods += o.memo.periods;
     }
 }
 
@@ -374,7 +376,7 @@ pub fn run(
         .build()
         .map_err(|e| BatchError::Usage(format!("thread pool: {e}")))?;
     let threads = pool.current_num_threads().max(1);
-    let pricer = Pricer::new(engine, opts.memo_keys);
+    let pricer = Pricer::new(engine, opts.memo_periods, opts.detail);
     let chunk = opts.chunk_rows.max(1);
     let mut source = source;
     let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);

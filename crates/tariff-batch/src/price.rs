@@ -62,8 +62,8 @@ pub fn authority_column(authority: &str) -> usize {
     }
 }
 
-/// A duty line without its amounts (shared by every row of a memo key).
-#[derive(Clone, Debug, PartialEq)]
+/// A duty line's texts (detail rows only; shared by every row of a memo period).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LineInfo {
     /// Chapter 99 heading, or the HTS line for the base duty.
     pub heading: Arc<str>,
@@ -87,17 +87,29 @@ pub struct LineInfo {
     pub column: usize,
 }
 
-/// The value-independent part of a quote.
-#[derive(Clone, Debug, PartialEq)]
+/// What a duty line's amount needs: its percent, output column and whether it is IEEPA.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LineRate {
+    /// Ad valorem percent, where the rate is one.
+    pub percent: Option<Decimal>,
+    /// Index into [`AUTHORITIES`].
+    pub column: u8,
+    /// Collected under IEEPA.
+    pub ieepa: bool,
+}
+
+/// The value-independent part of a quote: what a summary row shows besides the amounts,
+/// and with a detail pricer the lines' texts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Stack {
     /// Duty lines in reporting order, base last.
+    pub rates: Vec<LineRate>,
+    /// The same lines' texts — with a detail pricer only ([`Pricer::new`]); empty otherwise.
     pub lines: Vec<LineInfo>,
     /// Chapter 99 headings to declare, `;`-joined (including $0 ones).
     pub headings: Arc<str>,
     /// Warnings, ` | `-joined.
     pub warnings: Arc<str>,
-    /// HTS revision in force.
-    pub revision: Arc<str>,
 }
 
 /// One row's result: what the batch writes.
@@ -105,9 +117,12 @@ pub struct Stack {
 pub struct Priced {
     /// The value-independent part.
     pub stack: Arc<Stack>,
+    /// HTS revision in force.
+    pub revision: Arc<str>,
     /// Customs value.
     pub value: Decimal,
-    /// Per line (same order as `stack.lines`): basis value and amount.
+    /// Per line (same order as `stack.lines`): basis value and amount — with a detail
+    /// pricer only; empty otherwise.
     pub amounts: Vec<(Decimal, Decimal)>,
     /// Total duty.
     pub total_duty: Decimal,
@@ -121,8 +136,6 @@ pub struct Priced {
     pub mpf: Option<Decimal>,
     /// HMF amount, when computed (vessel).
     pub hmf: Option<Decimal>,
-    /// HMF percent (for the memo's fee check).
-    hmf_percent: Option<Decimal>,
 }
 
 fn cents(x: Decimal) -> Decimal {
@@ -131,92 +144,99 @@ fn cents(x: Decimal) -> Decimal {
     c
 }
 
-/// A cheap hash for interning: the length and up to 16 bytes from each end (equality is
-/// still checked in full by the set).
+/// A fast hash for the memo's keys and stacks (process-local tables; no untrusted party
+/// chooses the keys' layout, and equality is still checked in full).
 #[derive(Default)]
-struct QuickHasher(u64);
+struct FoldHasher(u64);
 
-impl Hasher for QuickHasher {
+impl Hasher for FoldHasher {
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^ (h >> 31)
     }
     fn write(&mut self, b: &[u8]) {
-        let mut h = self.0 ^ (b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let take = |x: &[u8]| x.iter().fold(0u64, |a, c| (a << 8) | u64::from(*c));
-        let n = b.len();
-        for part in [
-            &b[..n.min(8)],
-            &b[n.saturating_sub(8)..],
-            &b[n.min(8)..n.min(16)],
-            &b[n.saturating_sub(16)..n.saturating_sub(8)],
-        ] {
-            h = (h ^ take(part))
-                .wrapping_mul(0xBF58_476D_1CE4_E5B9)
-                .rotate_left(23);
+        let mut h = self.0;
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(26);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h ^ u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(26);
         }
         self.0 = h;
     }
 }
 
-/// Interns the strings of stacks so that keys sharing a measure share its citation.
-#[derive(Default)]
-struct Interner(HashSet<Arc<str>, BuildHasherDefault<QuickHasher>>);
+type Fold = BuildHasherDefault<FoldHasher>;
 
-impl Interner {
-    fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        self.0.insert(a.clone());
-        a
-    }
-}
-
-fn arc(intern: &mut Option<&mut Interner>, s: &str) -> Arc<str> {
-    match intern {
-        Some(i) => i.get(s),
-        None => Arc::from(s),
-    }
-}
-
-impl Priced {
-    fn from_quote(q: &Quote, mut intern: Option<&mut Interner>) -> Priced {
-        let mut by_authority = [Decimal::ZERO; 8];
-        let mut lines = Vec::with_capacity(q.lines.len());
-        let mut amounts = Vec::with_capacity(q.lines.len());
+impl Stack {
+    /// The stack of a quote; `detail` keeps the lines' texts.
+    fn of(q: &Quote, detail: bool) -> Stack {
         let mut headings = String::new();
+        let mut rates = Vec::with_capacity(q.lines.len());
+        let mut lines = Vec::with_capacity(if detail { q.lines.len() } else { 0 });
         for l in &q.lines {
             let column = authority_column(&l.authority);
-            by_authority[column] += l.amount;
             if l.measure.is_some() && l.heading.starts_with("99") {
                 if !headings.is_empty() {
                     headings.push(';');
                 }
                 headings.push_str(&l.heading);
             }
-            lines.push(LineInfo {
-                heading: arc(&mut intern, &l.heading),
-                authority: arc(&mut intern, &l.authority),
-                measure: l.measure.as_deref().map(|m| arc(&mut intern, m)),
-                rate: arc(&mut intern, &l.rate),
+            rates.push(LineRate {
                 percent: l.rate_percent,
-                basis: arc(&mut intern, &l.basis),
-                citation: arc(&mut intern, &l.citation),
-                note: l.note.as_deref().map(|n| arc(&mut intern, n)),
+                column: column as u8,
                 ieepa: l.ieepa,
-                column,
             });
-            amounts.push((l.basis_value, l.amount));
+            if detail {
+                lines.push(LineInfo {
+                    heading: Arc::from(l.heading.as_str()),
+                    authority: Arc::from(l.authority.as_str()),
+                    measure: l.measure.as_deref().map(Arc::from),
+                    rate: Arc::from(l.rate.as_str()),
+                    percent: l.rate_percent,
+                    basis: Arc::from(l.basis.as_str()),
+                    citation: Arc::from(l.citation.as_str()),
+                    note: l.note.as_deref().map(Arc::from),
+                    ieepa: l.ieepa,
+                    column,
+                });
+            }
         }
+        Stack {
+            rates,
+            lines,
+            headings: Arc::from(headings),
+            warnings: Arc::from(q.warnings.join(" | ")),
+        }
+    }
+}
+
+impl Priced {
+    /// The row as quoted, on its stack; `detail` keeps per-line amounts.
+    fn from_quote(q: &Quote, stack: Arc<Stack>, detail: bool, revision: Arc<str>) -> Priced {
+        let mut by_authority = [Decimal::ZERO; 8];
+        for (l, r) in q.lines.iter().zip(&stack.rates) {
+            by_authority[usize::from(r.column)] += l.amount;
+        }
+        let amounts = if detail {
+            q.lines.iter().map(|l| (l.basis_value, l.amount)).collect()
+        } else {
+            Vec::new()
+        };
         let fee = |name: &str| q.fees.lines.iter().find(|f| f.fee == name);
         Priced {
-            stack: Arc::new(Stack {
-                lines,
-                headings: arc(&mut intern, &headings),
-                warnings: arc(&mut intern, &q.warnings.join(" | ")),
-                revision: arc(&mut intern, &q.revision),
-            }),
+            stack,
+            revision,
             value: q.value,
             amounts,
             total_duty: q.total_duty,
@@ -225,24 +245,34 @@ impl Priced {
             by_authority,
             mpf: fee("mpf").map(|f| f.amount),
             hmf: fee("hmf").map(|f| f.amount),
-            hmf_percent: fee("hmf").map(|f| f.percent),
         }
     }
 
     /// Derives the result at value `v` from a trusted stack (see the module docs).
-    fn derive(stack: &Arc<Stack>, fees: &FeeRules, v: Decimal) -> Priced {
+    fn derive(
+        stack: &Arc<Stack>,
+        fees: (Option<Decimal>, Option<Decimal>),
+        v: Decimal,
+        revision: Arc<str>,
+        detail: bool,
+    ) -> Priced {
         let mut by_authority = [Decimal::ZERO; 8];
-        let mut amounts = Vec::with_capacity(stack.lines.len());
+        let mut amounts = Vec::with_capacity(if detail { stack.rates.len() } else { 0 });
         let mut total = Decimal::ZERO;
         let mut ieepa = Decimal::ZERO;
-        for l in &stack.lines {
-            let amount = cents(v * l.percent.unwrap_or_default() / Decimal::ONE_HUNDRED);
-            by_authority[l.column] += amount;
+        for l in &stack.rates {
+            let amount = match l.percent {
+                Some(p) if !p.is_zero() => cents(v * p / Decimal::ONE_HUNDRED),
+                _ => cents(Decimal::ZERO),
+            };
+            by_authority[usize::from(l.column)] += amount;
             total += amount;
             if l.ieepa {
                 ieepa += amount;
             }
-            amounts.push((v, amount));
+            if detail {
+                amounts.push((v, amount));
+            }
         }
         let total_duty = cents(total);
         let mut effective_rate = (total_duty / v * Decimal::ONE_HUNDRED)
@@ -250,79 +280,42 @@ impl Priced {
         effective_rate.rescale(4);
         Priced {
             stack: stack.clone(),
+            revision,
             value: v,
             amounts,
             total_duty,
             effective_rate,
             ieepa_duty: cents(ieepa),
             by_authority,
-            mpf: fees.mpf.apply(v),
-            hmf: fees.hmf.apply(v),
-            hmf_percent: fees.hmf_percent,
+            mpf: fees.0,
+            hmf: fees.1,
         }
     }
 }
 
-/// How a fee follows the value for a trusted key.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How a fee follows the value for a trusted period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FeeRule {
     /// Not computed.
     Absent,
     /// Always zero (exempt).
     Zero,
-    /// `cents(v × percent / 100)`, clamped when bounds are given.
-    Formula {
-        percent: Decimal,
-        bounds: Option<(Decimal, Decimal)>,
-    },
+    /// The MPF formula of the fee table's entry (percent, clamped to the fiscal year's
+    /// minimum and maximum).
+    Mpf(u16),
+    /// The HMF formula of the fee table's entry (percent).
+    Hmf(u16),
 }
 
-impl FeeRule {
-    fn apply(self, v: Decimal) -> Option<Decimal> {
-        match self {
-            FeeRule::Absent => None,
-            FeeRule::Zero => Some(cents(Decimal::ZERO)),
-            FeeRule::Formula { percent, bounds } => {
-                let raw = cents(v * percent / Decimal::ONE_HUNDRED);
-                Some(match bounds {
-                    Some((min, _)) if raw < min => min,
-                    Some((_, max)) if raw > max => max,
-                    _ => raw,
-                })
-            }
-        }
-    }
+/// The fee rules of a trusted period: MPF, HMF.
+type FeeRules = (FeeRule, FeeRule);
 
-    /// The rule that reproduces the observation: the formula, or zero (an exemption, which
-    /// depends on the SPI claim in the key, not on the value).
-    fn infer(v: Decimal, seen: Option<Decimal>, candidate: Option<FeeRule>) -> Option<FeeRule> {
-        match seen {
-            None => Some(FeeRule::Absent),
-            Some(x) => {
-                if let Some(c) = candidate
-                    && c.apply(v) == Some(x)
-                {
-                    return Some(c);
-                }
-                x.is_zero().then_some(FeeRule::Zero)
-            }
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct FeeRules {
-    mpf: FeeRule,
-    hmf: FeeRule,
-    hmf_percent: Option<Decimal>,
-}
-
-/// The memo key: the entry less its value, with the date as a period (see the module docs).
+/// The memo key: the entry less its value, its date and the amount of its quantity (see the
+/// module docs); in detail output, the revision (its name is in the citations).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     hts: HtsCode,
     origin: [u8; 2],
-    when: i64,
     spi: [u8; 4],
     /// Whether a quantity is given; its amount is not in the key, since a trusted key's
     /// duties are all ad valorem (see the module docs).
@@ -330,30 +323,36 @@ struct Key {
     loaded_on: Option<jiff::civil::Date>,
     export: [u8; 2],
     mode: u8,
+    revision: u16,
 }
 
-enum Memo {
-    /// Trusted: derive.
-    Linear(Arc<Stack>, FeeRules),
-    /// Not linear: always quote directly.
-    Direct,
+/// A key's memo over the entry dates `[from, until)` of one validity: the stack and fee
+/// rules to derive rows from, or `None` when the quote was not linear in the value (rows
+/// are then quoted directly).
+struct Period {
+    from: jiff::civil::Date,
+    until: jiff::civil::Date,
+    memo: Option<(Arc<Stack>, FeeRules)>,
 }
 
 #[derive(Default)]
 struct Shard {
-    map: HashMap<Key, Memo>,
-    intern: Interner,
+    map: HashMap<Key, Vec<Period>, Fold>,
+    periods: usize,
+    /// One stack for every key and period that has it.
+    stacks: HashSet<Arc<Stack>, Fold>,
 }
 
 const SHARDS: usize = 64;
 
-/// Prices rows: the engine, the period table, and the shared memo.
+/// Prices rows: the engine, the revisions' names, and the shared memo.
 pub struct Pricer<'e> {
     engine: &'e Engine,
-    breakpoints: Vec<jiff::civil::Date>,
+    revisions: Vec<Arc<str>>,
+    detail: bool,
     shards: Option<Vec<Mutex<Shard>>>,
     per_shard: usize,
-    hasher: std::collections::hash_map::RandomState,
+    hasher: Fold,
 }
 
 /// Counters of how rows were priced.
@@ -363,6 +362,11 @@ pub struct MemoStats {
     pub direct: u64,
     /// Rows derived from a trusted memo entry.
     pub derived: u64,
+    /// Of the rows quoted, those that found their key's period in the memo but not linear in
+    /// the value (specific rates, content values, …).
+    pub nonlinear: u64,
+    /// Periods added to the memo (a quote each).
+    pub periods: u64,
 }
 
 fn small<const N: usize>(s: Option<&str>) -> Option<[u8; N]> {
@@ -377,65 +381,24 @@ fn small<const N: usize>(s: Option<&str>) -> Option<[u8; N]> {
     }
 }
 
-/// Every `YYYY-MM-DD` in a text, as dates.
-fn dates_in(text: &str) -> Vec<jiff::civil::Date> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let d = |i: usize| b[i].is_ascii_digit();
-    let mut i = 0;
-    while i + 10 <= b.len() {
-        if d(i)
-            && d(i + 1)
-            && d(i + 2)
-            && d(i + 3)
-            && b[i + 4] == b'-'
-            && d(i + 5)
-            && d(i + 6)
-            && b[i + 7] == b'-'
-            && d(i + 8)
-            && d(i + 9)
-            && let Ok(date) = text[i..i + 10].parse::<jiff::civil::Date>()
-        {
-            out.push(date);
-            i += 10;
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
 impl<'e> Pricer<'e> {
-    /// A pricer; `memo_keys` bounds the memo (0 turns it off).
-    pub fn new(engine: &'e Engine, memo_keys: usize) -> Pricer<'e> {
-        // Every date written anywhere in the measure data (its Debug form includes every
-        // field, present and future), and every revision date, with the day after each.
-        let mut dates = dates_in(&format!("{:?}", engine.measures()));
-        dates.extend(engine.derived_dates());
-        for r in engine.schedule().revisions() {
-            dates.push(r.effective_from);
-            dates.extend(r.policy_effective);
-        }
-        let mut breakpoints: Vec<_> = dates
-            .iter()
-            .flat_map(|d| [Some(*d), d.tomorrow().ok()])
-            .flatten()
-            .collect();
-        breakpoints.sort();
-        breakpoints.dedup();
-        let shards = (memo_keys > 0).then(|| (0..SHARDS).map(|_| Mutex::default()).collect());
+    /// A pricer; `memo_periods` bounds the memo in key × validity periods (0 turns it off);
+    /// `detail` keeps the citations, and the revision in the key (the citations name it).
+    pub fn new(engine: &'e Engine, memo_periods: usize, detail: bool) -> Pricer<'e> {
+        let shards = (memo_periods > 0).then(|| (0..SHARDS).map(|_| Mutex::default()).collect());
         Pricer {
             engine,
-            breakpoints,
+            revisions: engine
+                .schedule()
+                .revisions()
+                .iter()
+                .map(|r| Arc::from(r.id.as_str()))
+                .collect(),
+            detail,
             shards,
-            per_shard: memo_keys.div_ceil(SHARDS).max(1),
+            per_shard: memo_periods.div_ceil(SHARDS).max(1),
             hasher: Default::default(),
         }
-    }
-
-    /// The dates at which the memo's periods change.
-    pub fn breakpoints(&self) -> &[jiff::civil::Date] {
-        &self.breakpoints
     }
 
     fn key(&self, e: &Entry) -> Option<Key> {
@@ -454,121 +417,232 @@ impl<'e> Pricer<'e> {
         if !memoizable || e.origin.len() != 2 {
             return None;
         }
-        let when = match &e.spi {
-            None => self.breakpoints.partition_point(|b| *b <= e.entry_date) as i64,
-            Some(_) => {
-                -1 - (i64::from(e.entry_date.year()) * 512
-                    + i64::from(e.entry_date.month()) * 32
-                    + i64::from(e.entry_date.day()))
-            }
+        let revision = if self.detail {
+            self.engine.schedule().revision_at(e.entry_date).ok()?
+        } else {
+            u16::MAX
         };
         Some(Key {
             hts: e.hts,
             origin: small::<2>(Some(&e.origin))?,
-            when,
             spi: small::<4>(e.spi.as_deref())?,
             has_quantity: e.quantity.is_some(),
             loaded_on: e.loaded_on,
             export: small::<2>(e.export_country.as_deref())?,
+            // The engine reads only whether a mode is given and whether it is vessel (HMF).
             mode: match e.mode {
                 None => 0,
                 Some(Mode::Vessel) => 1,
-                Some(Mode::Air) => 2,
-                Some(Mode::Truck) => 3,
-                Some(Mode::Rail) => 4,
-                Some(Mode::Other) => 5,
+                Some(Mode::Air | Mode::Truck | Mode::Rail | Mode::Other) => 2,
             },
+            revision,
         })
+    }
+
+    /// The name of the revision in force on a covered date.
+    fn revision(&self, date: jiff::civil::Date) -> Option<Arc<str>> {
+        let i = self.engine.schedule().revision_at(date).ok()?;
+        self.revisions.get(usize::from(i)).cloned()
     }
 
     /// Prices one entry line.
     pub fn price(&self, e: &Entry, stats: &mut MemoStats) -> Result<Priced, QuoteError> {
+        let d = e.entry_date;
         let (Some(shards), Some(key)) = (&self.shards, self.key(e)) else {
             stats.direct += 1;
-            let q = self.engine.quote(e)?;
-            return Ok(Priced::from_quote(&q, None));
+            return self.direct(e);
         };
-        let shard = &shards[(self.hasher.hash_one(key) as usize) % SHARDS];
+        // The top bits pick the shard; the maps index by the low bits of the same hash.
+        let shard = &shards[(self.hasher.hash_one(key) >> 58) as usize % SHARDS];
         {
             let guard = shard.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(Memo::Linear(stack, fees)) = guard.map.get(&key) {
-                stats.derived += 1;
-                return Ok(Priced::derive(stack, fees, e.value));
+            let found = guard
+                .map
+                .get(&key)
+                .and_then(|ps| ps.iter().find(|p| p.from <= d && d < p.until))
+                .map(|p| p.memo.clone());
+            drop(guard);
+            match found {
+                Some(Some((stack, fees))) => {
+                    if let Some(revision) = self.revision(d) {
+                        stats.derived += 1;
+                        let fees = (self.fee(fees.0, e.value), self.fee(fees.1, e.value));
+                        return Ok(Priced::derive(&stack, fees, e.value, revision, self.detail));
+                    }
+                }
+                Some(None) => {
+                    stats.direct += 1;
+                    stats.nonlinear += 1;
+                    return self.direct(e);
+                }
+                None => {}
             }
         }
         stats.direct += 1;
-        let q = self.engine.quote(e)?;
+        let (q, mut valid) = self.engine.quote_valid(e)?;
+        let revision = self
+            .revision(d)
+            .unwrap_or_else(|| Arc::from(q.revision.as_str()));
+        if self.detail
+            && let Ok(i) = self.engine.schedule().revision_at(d)
+        {
+            // Detail rows cite the revision: keep to its dates.
+            let revisions = self.engine.schedule().revisions();
+            valid.split_at(revisions[usize::from(i)].effective_from);
+            if let Some(next) = revisions.get(usize::from(i) + 1) {
+                valid.split_at(next.effective_from);
+            }
+        }
+        let stack = Stack::of(&q, self.detail);
+        let fees = self.trust(&q, e);
         let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
         let shard = &mut *guard;
-        if shard.map.len() >= self.per_shard {
+        if shard.periods >= self.per_shard {
             shard.map.clear();
-            shard.intern.0.clear();
+            shard.stacks.clear();
+            shard.periods = 0;
         }
-        let priced = Priced::from_quote(&q, Some(&mut shard.intern));
-        let memo = match self.trust(&priced, e) {
-            Some(fees) => Memo::Linear(priced.stack.clone(), fees),
-            None => Memo::Direct,
+        let stack = match shard.stacks.get(&stack) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(stack);
+                shard.stacks.insert(s.clone());
+                s
+            }
         };
-        shard.map.insert(key, memo);
-        Ok(priced)
+        let periods = shard.map.entry(key).or_default();
+        if !periods.iter().any(|p| p.from <= d && d < p.until) {
+            periods.push(Period {
+                from: valid.from,
+                until: valid.until,
+                memo: fees.map(|f| (stack.clone(), f)),
+            });
+            shard.periods += 1;
+            stats.periods += 1;
+        }
+        drop(guard);
+        Ok(Priced::from_quote(&q, stack, self.detail, revision))
+    }
+
+    fn direct(&self, e: &Entry) -> Result<Priced, QuoteError> {
+        let q = self.engine.quote(e)?;
+        let revision = self
+            .revision(e.entry_date)
+            .unwrap_or_else(|| Arc::from(q.revision.as_str()));
+        let stack = Arc::new(Stack::of(&q, self.detail));
+        Ok(Priced::from_quote(&q, stack, self.detail, revision))
+    }
+
+    /// A fee at value `v` by its rule.
+    fn fee(&self, rule: FeeRule, v: Decimal) -> Option<Decimal> {
+        let fees = &self.engine.measures().fees;
+        match rule {
+            FeeRule::Absent => None,
+            FeeRule::Zero => Some(cents(Decimal::ZERO)),
+            FeeRule::Mpf(i) => {
+                let m = fees.mpf.get(usize::from(i))?;
+                let raw = cents(v * m.percent / Decimal::ONE_HUNDRED);
+                Some(if raw < m.minimum {
+                    m.minimum
+                } else if raw > m.maximum {
+                    m.maximum
+                } else {
+                    raw
+                })
+            }
+            FeeRule::Hmf(i) => {
+                let h = fees.hmf.get(usize::from(i))?;
+                Some(cents(v * h.percent / Decimal::ONE_HUNDRED))
+            }
+        }
+    }
+
+    /// The rule that reproduces a fee seen in a quote at value `v`: the formula of the fee
+    /// table's entry in force, or zero (an exemption, which depends on the SPI claim in the
+    /// key, not on the value).
+    fn fee_rule(
+        &self,
+        v: Decimal,
+        seen: Option<Decimal>,
+        formula: Option<FeeRule>,
+    ) -> Option<FeeRule> {
+        match seen {
+            None => Some(FeeRule::Absent),
+            Some(x) => {
+                if let Some(f) = formula
+                    && self.fee(f, v) == Some(x)
+                {
+                    return Some(f);
+                }
+                x.is_zero().then_some(FeeRule::Zero)
+            }
+        }
     }
 
     /// Whether a direct quote shows its key linear in the value (see the module docs).
-    fn trust(&self, a: &Priced, e: &Entry) -> Option<FeeRules> {
-        let v = a.value;
-        let s = &a.stack;
-        let linear = s.lines.iter().zip(&a.amounts).all(|(l, (bv, amt))| {
+    fn trust(&self, q: &Quote, e: &Entry) -> Option<FeeRules> {
+        let v = q.value;
+        let linear = q.lines.iter().all(|l| {
             matches!(
-                &*l.basis,
-                "full_value" | "non_us_content" | "non_metal_content"
-            ) && l
-                .percent
-                .is_some_and(|pc| *bv == v && *amt == cents(v * pc / Decimal::ONE_HUNDRED))
+                l.basis.as_str(),
+                "full_value"
+                    | "non_us_content"
+                    | "non_metal_content"
+                    | "steel_content"
+                    | "aluminum_content"
+                    | "copper_content"
+                    | "carved_out"
+            ) && l.basis_value == v
+                && l.rate_percent
+                    .is_some_and(|pc| l.amount == cents(v * pc / Decimal::ONE_HUNDRED))
         });
         if !linear {
             return None;
         }
-        // A stack whose texts quote the value or the date is not a stack of every value in
-        // the period.
-        let texts = || {
-            std::iter::once(&*s.warnings).chain(
-                s.lines
-                    .iter()
-                    .flat_map(|l| [Some(&*l.rate), l.note.as_deref()].into_iter().flatten()),
-            )
-        };
-        let needles = [
-            v.to_string(),
-            v.normalize().to_string(),
-            e.entry_date.to_string(),
-        ];
-        if texts().any(|t| needles.iter().any(|n| t.contains(n.as_str()))) {
+        // A stack whose texts quote the value is not a stack of every value.
+        let needles = [v.to_string(), v.normalize().to_string()];
+        let quotes_value = |t: &str| needles.iter().any(|n| t.contains(n.as_str()));
+        if q.warnings.iter().any(|w| quotes_value(w))
+            || q.lines
+                .iter()
+                .any(|l| quotes_value(&l.rate) || l.note.as_deref().is_some_and(quotes_value))
+        {
             return None;
         }
         // The general rate must be ad valorem or free: floors and base-rate conditions
         // compare against it.
-        let line = self.engine.schedule().line_at(&e.hts, e.entry_date).ok()?;
-        let general = line.general.as_ref()?.parsed.as_ref()?.groups.first()?;
+        let line = self
+            .engine
+            .schedule()
+            .entry_line(&e.hts, e.entry_date)
+            .ok()?;
+        let general = line.general?.parsed?.groups.first()?;
         if !matches!(general.rate, Rate::Free | Rate::AdValorem { on: None, .. }) {
             return None;
         }
-        let mpf = self
-            .engine
-            .measures()
-            .fees
-            .mpf_at(e.entry_date)
-            .map(|m| FeeRule::Formula {
-                percent: m.percent,
-                bounds: Some((m.minimum, m.maximum)),
-            });
-        let hmf = a.hmf_percent.map(|percent| FeeRule::Formula {
-            percent,
-            bounds: None,
-        });
-        Some(FeeRules {
-            mpf: FeeRule::infer(v, a.mpf, mpf)?,
-            hmf: FeeRule::infer(v, a.hmf, hmf)?,
-            hmf_percent: a.hmf_percent,
-        })
+        // The fee tables' entries in force (the validity is bounded by their dates).
+        let fees = &self.engine.measures().fees;
+        let d = e.entry_date;
+        let mpf = fees
+            .mpf
+            .iter()
+            .position(|m| m.effective.contains(d))
+            .map(|i| FeeRule::Mpf(i as u16));
+        let hmf = fees
+            .hmf
+            .iter()
+            .position(|m| m.effective.contains(d))
+            .map(|i| FeeRule::Hmf(i as u16));
+        let fee = |name: &str| {
+            q.fees
+                .lines
+                .iter()
+                .find(|f| f.fee == name)
+                .map(|f| f.amount)
+        };
+        Some((
+            self.fee_rule(v, fee("mpf"), mpf)?,
+            self.fee_rule(v, fee("hmf"), hmf)?,
+        ))
     }
 }

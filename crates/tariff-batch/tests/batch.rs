@@ -133,7 +133,7 @@ fn order_is_input_order_with_two_threads_and_memo_matches_direct() {
     let opts = Options {
         threads: 2,
         chunk_rows: 700,
-        memo_keys: 10_000,
+        memo_periods: 10_000,
         ..Options::default()
     };
     let out = tmp("order_out.csv");
@@ -153,7 +153,7 @@ fn order_is_input_order_with_two_threads_and_memo_matches_direct() {
         None,
         &Options {
             threads: 1,
-            memo_keys: 0,
+            memo_periods: 0,
             ..Options::default()
         },
     );

@@ -9,13 +9,8 @@ use tariff_hts::HtsCode;
 #[test]
 fn memo_equals_direct() {
     let engine = Engine::embedded().unwrap();
-    let pricer = Pricer::new(&engine, 100_000);
-    let direct = Pricer::new(&engine, 0);
-    eprintln!(
-        "{} breakpoints: {:?}",
-        pricer.breakpoints().len(),
-        pricer.breakpoints()
-    );
+    let pricer = Pricer::new(&engine, 100_000, false);
+    let direct = Pricer::new(&engine, 0, false);
     let cases = [
         ("6109.10.00.04", "CN"),
         ("6109.10.00.04", "VN"),
@@ -53,4 +48,64 @@ fn memo_equals_direct() {
     }
     eprintln!("{n} rows: {stats:?}");
     assert!(stats.derived > 0, "the memo was never used: {stats:?}");
+}
+
+/// Every entry of the engine's legal cases (every kind of rule), on dates across the whole
+/// coverage and at several values, priced through the memo equals pricing it directly, in
+/// summary and in detail form.
+#[test]
+fn memo_equals_direct_on_the_legal_cases() {
+    #[derive(serde::Deserialize)]
+    struct CaseFile {
+        cases: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        entry: Entry,
+    }
+    let engine = Engine::embedded().unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tariff-engine/tests/cases");
+    let mut entries = Vec::new();
+    for f in std::fs::read_dir(dir).unwrap() {
+        let path = f.unwrap().path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            let file: CaseFile =
+                serde_yaml_ng::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            entries.extend(file.cases.into_iter().map(|c| c.entry));
+        }
+    }
+    assert!(entries.len() > 200, "the legal cases were not found");
+    let first = engine.schedule().first_date();
+    let days = i64::from((engine.schedule().covered_through() - first).get_days());
+    for detail in [false, true] {
+        let memo = Pricer::new(&engine, 1_000_000, detail);
+        let direct = Pricer::new(&engine, 0, detail);
+        let mut stats = MemoStats::default();
+        let mut rows = 0;
+        // Twice over, so that the second pass finds the periods the first one recorded.
+        for pass in 0..2i64 {
+            for (k, entry) in entries.iter().enumerate() {
+                for step in 0..40i64 {
+                    let day = (step * 14 + k as i64 * 3 + pass * 5) % (days + 1);
+                    let mut e = entry.clone();
+                    e.entry_date = first.checked_add(jiff::Span::new().days(day)).unwrap();
+                    e.value = entry.value * Decimal::new(step + 1, 0) / Decimal::from(7);
+                    e.value = e.value.round_dp(2);
+                    let a = memo.price(&e, &mut stats);
+                    let b = direct.price(&e, &mut MemoStats::default());
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "detail {detail}: {e:?}"),
+                        (Err(a), Err(b)) => assert_eq!(a, b),
+                        (a, b) => panic!("{e:?}: {a:?} vs {b:?}"),
+                    }
+                    rows += 1;
+                }
+            }
+        }
+        eprintln!("detail {detail}: {rows} rows: {stats:?}");
+        assert!(
+            stats.derived > rows / 4,
+            "the memo was rarely used: {stats:?}"
+        );
+    }
 }

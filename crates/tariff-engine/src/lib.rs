@@ -539,7 +539,7 @@ impl Engine {
 
         // Column 2.
         for c in self.measures.column2.iter() {
-            if c.countries.iter().any(|x| *x == e.origin) {
+            if c.countries.contains(&e.origin) {
                 valid.narrow(&c.effective);
             }
         }
@@ -820,9 +820,8 @@ impl Engine {
             Some(v) => v,
             None => {
                 warnings.push(format!(
-                    "{} is charged on the value of the {what} content, which was not given (entry field {what}_content); assumed to be the full customs value {}, so the duty is charged on all of it and no part of the value is left to the duties it carves that content out of",
+                    "{} is charged on the value of the {what} content, which was not given (entry field {what}_content); assumed to be the full customs value, so the duty is charged on all of it and no part of the value is left to the duties it carves that content out of",
                     m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
-                    e.value
                 ));
                 e.value
             }

@@ -38,11 +38,12 @@ pub struct BatchArgs {
     /// Rows per chunk (about seven chunks are in flight).
     #[arg(long, default_value_t = 16_384)]
     pub chunk_rows: usize,
-    /// Memoize value-linear quotes by (HTS, origin, period, SPI, quantity, loading date,
-    /// export country, mode) — exact; a win on files that repeat the same goods, origin and
-    /// period, a loss on files that rarely do (such as the Census-mix benchmark).
-    #[arg(long)]
-    pub memo: bool,
+    /// Bound of the memo of value-linear quotes, in (HTS, origin, SPI, quantity given,
+    /// loading date, export country, mode) × validity periods; exact (rows are derived from
+    /// a quote of the same facts whose stack the engine shows unchanged on their date). 0
+    /// quotes every row directly.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub memo_periods: usize,
     /// No summary on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -55,7 +56,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
         threads: a.threads.unwrap_or(0),
         chunk_rows: a.chunk_rows,
         detail: a.detail,
-        memo_keys: if a.memo { 200_000 } else { 0 },
+        memo_periods: a.memo_periods,
     };
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
         .with_context(|| format!("opening {}", a.input.display()))?;
@@ -93,10 +94,12 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
         let secs = start.elapsed().as_secs_f64();
         eprintln!("{summary}");
         eprintln!(
-            "{:.2} s, {:.0} rows/s ({} quoted directly, {} from the memo)",
+            "{:.2} s, {:.0} rows/s ({} quoted directly: {} new memo periods, {} not linear in the value; {} from the memo)",
             secs,
             summary.read as f64 / secs.max(1e-9),
             summary.memo.direct,
+            summary.memo.periods,
+            summary.memo.nonlinear,
             summary.memo.derived
         );
     }
