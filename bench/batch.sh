@@ -5,6 +5,9 @@
 #
 #   bench/batch.sh [LINES] [WORKDIR]      (defaults: 5000000, /tmp/tariff-batch-bench)
 #
+# VERIFY=1 also prices the CSV input with the memo off (--memo-periods 0) and checks that the
+# output and rejections are byte-identical to the memoized run.
+#
 # Uses `tariff batch` when the binary has the subcommand, else the stand-alone example
 # binary built from the same module (crates/tariff-batch/examples/batch.rs).
 set -euo pipefail
@@ -36,3 +39,12 @@ for ext in csv parquet; do
     printf '%-18s %10d %12.2f %14.0f %7d MB\n' "$ext→$ext" "$LINES" "$secs" "$(echo "$LINES / $secs" | bc -l)" "$((rss / 1024))"
     grep -E 'rows read|quoted directly' "$WORK/time-$ext.txt" | sed 's/^/    /'
 done
+if [ "${VERIFY:-}" = 1 ]; then
+    in="$WORK/in-$LINES.csv"
+    "${BATCH[@]}" --input "$in" --output "$WORK/out-$LINES-direct.csv" --rejects "$WORK/rejects-direct.csv" \
+        --allow-rejects --memo-periods 0 2> "$WORK/time-direct.txt"
+    cmp "$WORK/out-$LINES.csv" "$WORK/out-$LINES-direct.csv"
+    cmp "$WORK/rejects-csv.csv" "$WORK/rejects-direct.csv"
+    echo "memo and direct outputs are byte-identical ($(grep -o '[0-9.]* s, [0-9]* rows/s' "$WORK/time-direct.txt") without the memo)"
+    rm -f "$WORK/out-$LINES-direct.csv"
+fi

@@ -1,7 +1,7 @@
 //! Batch quoting: millions of entry lines from CSV or Parquet to a cited duty table,
 //! streaming, in parallel, with every row accounted for.
 //!
-//! [`run`] reads rows from a [`Source`] in chunks (16k rows by default), prices each chunk's
+//! [`run`] reads rows from a [`Source`] in chunks (8,192 rows by default), prices each chunk's
 //! rows in parallel on a rayon pool (split into parts, one CSV buffer per part), and hands the
 //! chunk to a writer thread; the reader, the pricing and the writer are joined by bounded
 //! channels of two chunks, so memory stays flat whatever the input size, and parts are
@@ -83,7 +83,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             threads: 0,
-            chunk_rows: 16_384,
+            chunk_rows: 8_192,
             detail: false,
             memo_periods: 1 << 20,
         }

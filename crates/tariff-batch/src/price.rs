@@ -3,30 +3,33 @@
 //! # The memo, and why it is exact
 //!
 //! Quoting costs microseconds; a batch of millions of lines repeats the same goods, origin and
-//! period many times with different values. For a row whose content fields (US, steel,
-//! aluminum, copper) are empty and whose value is positive, the quote is *linear in the
-//! value* line by line when every duty line is an ad valorem rate on the full value
-//! (`amount = cents(value × percent / 100)`) and the column 1 general rate is ad valorem or
-//! free (so that floors and base-rate conditions do not move with the value). The memo key
-//! is everything in the entry except the value and the amount of the quantity (whether one is
-//! given stays in the key; with every line ad valorem no amount depends on it), with the
-//! entry date replaced by its *period*:
-//! the interval between two consecutive dates that appear anywhere in the measure data or
-//! as a revision's effective date (each such date and the day after it are breakpoints), so
-//! two dates in one period see the same revision, measures, fees and column 2 status. Rows
-//! claiming an SPI keep their exact date in the key (program dates live outside the
-//! measure data).
+//! facts many times with different values and dates. The memo key is everything in the entry
+//! except the value, the entry date and the amount of the quantity (whether one is given stays
+//! in the key), with the mode of transport reduced to what the engine reads (none, vessel,
+//! other); a detail pricer adds the revision (its citations name it). Under a key the memo
+//! keeps *periods*: the engine's [`tariff_engine::Validity`] of a quote, the entry dates over
+//! which every date the quote compared the entry date with falls the same way — schedule
+//! rows, measures of the goods and origin in force, date conditions, programs, column 2,
+//! fee-table entries, dated warnings — so that a quote on any of them differs only in the
+//! revision's name (taken per row from the schedule). `tariff-engine`'s `tests/validity.rs`
+//! checks that on every covered day for every legal case.
 //!
-//! A key is trusted after one direct quote whose every duty line is an ad valorem percent
-//! on a basis equal to the value (`full_value`, or `non_us_content`/`non_metal_content` with
-//! no content given) with `amount = cents(value × percent / 100)`, whose general rate is
-//! ad valorem or free, whose warnings, rates and notes do not quote the value or the date,
-//! and whose fees follow the fee formula (MPF clamped to the fiscal year's minimum and
-//! maximum, or zero when exempt under the claimed SPI; HMF ad valorem). Every other row, and
-//! every key that fails a check, is quoted directly. Totals, the IEEPA part and the
-//! effective rate are recomputed exactly as the engine does (sum of cent-rounded lines; rate
-//! to 4 places, half away from zero). `tests/memo.rs` compares memoized and direct results
-//! row by row.
+//! Within a period, the quote is *linear in the value* when the row gives no content values
+//! and a positive value, every duty line is an ad valorem percent on a basis equal to the value
+//! with `amount = cents(value × percent / 100)`, the column 1 general rate is ad valorem or
+//! free (floors and base-rate conditions compare against it), no warning, rate or note quotes
+//! the value, and the fees follow their table entry's formula (MPF clamped to the fiscal
+//! year's minimum and maximum, HMF ad valorem) or are zero (an exemption under the claimed
+//! SPI). Such a period is trusted after one direct quote and derives every later row; a period
+//! that fails a check is recorded as not linear and its rows are quoted directly. Totals, the
+//! IEEPA part and the effective rate are recomputed exactly as the engine does (sum of
+//! cent-rounded lines; rate to 4 places, half away from zero). `tests/memo.rs` compares
+//! memoized and direct results row by row over the legal cases on dates across the whole
+//! coverage, in summary and detail form; `bench/batch.sh` outputs are byte-identical with and
+//! without the memo.
+//!
+//! The memo is bounded in periods (each shard is emptied when full), so memory does not grow
+//! with the input.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{HashMap, HashSet};

@@ -36,7 +36,7 @@ pub struct BatchArgs {
     #[arg(long)]
     pub allow_rejects: bool,
     /// Rows per chunk (about seven chunks are in flight).
-    #[arg(long, default_value_t = 16_384)]
+    #[arg(long, default_value_t = 8_192)]
     pub chunk_rows: usize,
     /// Bound of the memo of value-linear quotes, in (HTS, origin, SPI, quantity given,
     /// loading date, export country, mode) × validity periods; exact (rows are derived from
