@@ -78,6 +78,8 @@ pub struct Engine {
     schedule: Schedule,
     measures: Measures,
     programs: Programs,
+    /// Every date a program starts or ends, sorted (the validity of a quote claiming an SPI).
+    program_dates: Vec<jiff::civil::Date>,
 }
 
 /// Rounds to the cent, half away from zero, and always shows two decimals.
@@ -120,19 +122,23 @@ impl Engine {
             Ok(m) => m?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        Ok(Engine {
-            schedule: schedule?,
-            measures,
-            programs: Programs::embedded()?,
-        })
+        Ok(Engine::new(schedule?, measures, Programs::embedded()?))
     }
 
     /// Builds an engine from parts (tests and scenarios).
     pub fn new(schedule: Schedule, measures: Measures, programs: Programs) -> Engine {
+        let mut program_dates: Vec<jiff::civil::Date> = programs
+            .iter()
+            .flat_map(|p| p.effective.iter())
+            .flat_map(|i| std::iter::once(i.from).chain(i.until))
+            .collect();
+        program_dates.sort();
+        program_dates.dedup();
         Engine {
             schedule,
             measures,
             programs,
+            program_dates,
         }
     }
 
@@ -576,10 +582,12 @@ impl Engine {
         if let Some(spi) = &e.spi {
             // Eligibility turns on the programs' dates; a refusal for a program not in
             // force quotes the date.
-            for p in self.programs.iter() {
-                for i in &p.effective {
-                    valid.narrow(i);
-                }
+            let after = self.program_dates.partition_point(|d| *d <= e.entry_date);
+            if let Some(d) = after.checked_sub(1).map(|i| self.program_dates[i]) {
+                valid.split_at(d);
+            }
+            if let Some(d) = self.program_dates.get(after) {
+                valid.split_at(*d);
             }
             let (eligibility, special) = tariff_schedule::special_rate_in_cell(
                 &self.programs,
