@@ -85,7 +85,7 @@ impl Default for Options {
             threads: 0,
             chunk_rows: 8_192,
             detail: false,
-            memo_periods: 1 << 20,
+            memo_periods: 400_000,
         }
     }
 }

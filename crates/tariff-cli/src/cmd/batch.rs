@@ -42,7 +42,7 @@ pub struct BatchArgs {
     /// loading date, export country, mode) × validity periods; exact (rows are derived from
     /// a quote of the same facts whose stack the engine shows unchanged on their date). 0
     /// quotes every row directly.
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = 400_000)]
     pub memo_periods: usize,
     /// No summary on stderr.
     #[arg(long)]
