@@ -353,17 +353,17 @@ impl<W: Write + Send> Sink for CsvSink<W> {
     }
 }
 
-fn fmt_dec(buf: &mut String, d: Decimal) -> &[u8] {
+fn fmt_dec(buf: &mut Vec<u8>, d: Decimal) -> &[u8] {
     buf.clear();
     push_decimal(buf, d);
-    buf.as_bytes()
+    buf
 }
 
 /// Appends a decimal exactly as its `Display` writes it (sign, every digit of its scale),
 /// without the formatting machinery: the batch writes fourteen of them per row.
-pub fn push_decimal(buf: &mut String, d: Decimal) {
+pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
     if d.is_sign_negative() {
-        buf.push('-');
+        buf.push(b'-');
     }
     let scale = d.scale() as usize;
     let mut m = d.mantissa().unsigned_abs();
@@ -382,60 +382,66 @@ pub fn push_decimal(buf: &mut String, d: Decimal) {
         n += 1;
     }
     let n = n.max(scale);
-    let whole = n - scale;
-    if whole == 0 {
-        buf.push('0');
+    if n == scale {
+        buf.push(b'0');
     }
-    for i in (scale..n).rev() {
-        buf.push(char::from(digits[i]));
-    }
+    buf.extend(digits[scale..n].iter().rev());
     if scale > 0 {
-        buf.push('.');
-        for i in (0..scale).rev() {
-            buf.push(char::from(digits[i]));
-        }
+        buf.push(b'.');
+        buf.extend(digits[..scale].iter().rev());
     }
 }
 
-/// Formats one quoted row (summary form) into a CSV writer.
-pub fn csv_summary_row(
-    w: &mut csv::Writer<Vec<u8>>,
-    rec: &ByteRecord,
-    row: u64,
-    p: &Priced,
-    buf: &mut String,
-) -> Result<(), BatchError> {
-    for f in rec {
-        w.write_field(f).map_err(BatchError::Csv)?;
+/// Appends a CSV field as the `csv` crate writes it (quoted when it holds a comma, a quote, a
+/// carriage return or a line feed; quotes doubled).
+pub fn push_field(out: &mut Vec<u8>, f: &[u8]) {
+    if memchr::memchr3(b',', b'"', b'\n', f).is_none() && memchr::memchr(b'\r', f).is_none() {
+        out.extend_from_slice(f);
+        return;
     }
-    buf.clear();
-    push_decimal(buf, Decimal::from(row));
-    w.write_field(buf.as_bytes()).map_err(BatchError::Csv)?;
-    w.write_field(fmt_dec(buf, p.total_duty))
-        .map_err(BatchError::Csv)?;
-    w.write_field(fmt_dec(buf, p.effective_rate))
-        .map_err(BatchError::Csv)?;
+    out.push(b'"');
+    let mut rest = f;
+    while let Some(i) = memchr::memchr(b'"', rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.push(b'"');
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
+}
+
+/// Formats one quoted row (summary form) as a CSV line.
+pub fn csv_summary_row(out: &mut Vec<u8>, rec: &ByteRecord, row: u64, p: &Priced) {
+    for f in rec {
+        push_field(out, f);
+        out.push(b',');
+    }
+    push_decimal(out, Decimal::from(row));
+    for d in [p.total_duty, p.effective_rate] {
+        out.push(b',');
+        push_decimal(out, d);
+    }
     for d in p.by_authority {
         let mut d = d;
         d.rescale(2);
-        w.write_field(fmt_dec(buf, d)).map_err(BatchError::Csv)?;
+        out.push(b',');
+        push_decimal(out, d);
     }
-    w.write_field(fmt_dec(buf, p.ieepa_duty))
-        .map_err(BatchError::Csv)?;
+    out.push(b',');
+    push_decimal(out, p.ieepa_duty);
     for fee in [p.mpf, p.hmf] {
-        match fee {
-            Some(f) => w.write_field(fmt_dec(buf, f)),
-            None => w.write_field(b""),
+        out.push(b',');
+        if let Some(f) = fee {
+            push_decimal(out, f);
         }
-        .map_err(BatchError::Csv)?;
     }
-    w.write_field(p.stack.headings.as_bytes())
-        .map_err(BatchError::Csv)?;
-    w.write_field(p.revision.as_bytes())
-        .map_err(BatchError::Csv)?;
-    w.write_field(p.stack.warnings.as_bytes())
-        .map_err(BatchError::Csv)?;
-    w.write_record(None::<&[u8]>).map_err(BatchError::Csv)
+    out.push(b',');
+    push_field(out, p.stack.headings.as_bytes());
+    out.push(b',');
+    push_field(out, p.revision.as_bytes());
+    out.push(b',');
+    push_field(out, p.stack.warnings.as_bytes());
+    out.push(b'\n');
 }
 
 /// Formats one quoted row's duty lines (detail form) into a CSV writer.
@@ -445,7 +451,7 @@ pub fn csv_detail_rows(
     rec: &ByteRecord,
     row: u64,
     p: &Priced,
-    buf: &mut String,
+    buf: &mut Vec<u8>,
 ) -> Result<(), BatchError> {
     for (i, (l, (bv, amt))) in p.stack.lines.iter().zip(&p.amounts).enumerate() {
         let row_s = row.to_string();
@@ -706,7 +712,7 @@ pub(crate) fn reject(row: u64, column: String, reason: String, rec: &ByteRecord)
 
 #[cfg(test)]
 mod tests {
-    use super::push_decimal;
+    use super::{push_decimal, push_field};
     use rust_decimal::Decimal;
 
     /// `push_decimal` writes what `Display` writes, over zero, signs, every scale and
@@ -738,11 +744,39 @@ mod tests {
                 cases.push(d);
             }
         }
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         for d in cases {
             buf.clear();
             push_decimal(&mut buf, d);
-            assert_eq!(buf, d.to_string(), "{d:?}");
+            assert_eq!(String::from_utf8_lossy(&buf), d.to_string(), "{d:?}");
+        }
+    }
+
+    /// `push_field` writes fields as the `csv` crate does.
+    #[test]
+    fn push_field_is_the_csv_writer() {
+        let alphabet: &[u8] = b"a,\"\r\n 9\xc3";
+        let mut x = 1u64;
+        for len in 0..12usize {
+            for _ in 0..400 {
+                let f: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        alphabet[(x >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::new());
+                w.write_record([&f[..], b"x"]).unwrap();
+                let expected = w.into_inner().unwrap();
+                let mut got = Vec::new();
+                push_field(&mut got, &f);
+                got.extend_from_slice(b",x\n");
+                assert_eq!(got, expected, "{:?}", String::from_utf8_lossy(&f));
+            }
         }
     }
 }

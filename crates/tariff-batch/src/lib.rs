@@ -222,12 +222,17 @@ fn process_part(
     };
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(Vec::with_capacity(if format == Format::Csv {
-            recs.len() * 160
+        .from_writer(Vec::with_capacity(if format == Format::Csv && detail {
+            recs.len() * 400
         } else {
             0
         }));
-    let mut buf = String::new();
+    let mut out = Vec::with_capacity(if format == Format::Csv && !detail {
+        recs.len() * 320
+    } else {
+        0
+    });
+    let mut buf = Vec::new();
     for (i, rec) in recs.iter().enumerate() {
         let row = first_row + i as u64;
         let priced = layout.entry(rec).and_then(|e| {
@@ -247,13 +252,17 @@ fn process_part(
                     Format::Csv if detail => {
                         io::csv_detail_rows(&mut w, layout, rec, row, &p, &mut buf)?
                     }
-                    Format::Csv => io::csv_summary_row(&mut w, rec, row, &p, &mut buf)?,
+                    Format::Csv => io::csv_summary_row(&mut out, rec, row, &p),
                     Format::Parquet => part.rows.push((i, p)),
                 }
             }
         }
     }
-    part.csv = w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?;
+    part.csv = if detail {
+        w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?
+    } else {
+        out
+    };
     Ok((part, sum))
 }
 

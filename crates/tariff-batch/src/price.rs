@@ -147,6 +147,27 @@ fn cents(x: Decimal) -> Decimal {
     c
 }
 
+/// `cents(v × p / 100)` for non-negative `v` and `p`, in integers: the exact product
+/// rounded half away from zero to the cent, which is what the decimal computation gives
+/// whenever that computation is itself exact (product under 2^96, scale at most 28 after the
+/// division); otherwise the decimal computation.
+fn percent_of(v: Decimal, p: Decimal) -> Decimal {
+    let (mv, mp) = (v.mantissa(), p.mantissa());
+    let k = v.scale() + p.scale();
+    if mv >= 0
+        && mp >= 0
+        && k + 2 <= 28
+        && let Some(m) = mv.checked_mul(mp)
+        && m < (1i128 << 96)
+    {
+        let d = 10i128.pow(k);
+        let (q, r) = (m / d, m % d);
+        let c = if 2 * r >= d { q + 1 } else { q };
+        return Decimal::from_i128_with_scale(c, 2);
+    }
+    cents(v * p / Decimal::ONE_HUNDRED)
+}
+
 /// A fast hash for the memo's keys and stacks (process-local tables; no untrusted party
 /// chooses the keys' layout, and equality is still checked in full).
 #[derive(Default)]
@@ -265,7 +286,7 @@ impl Priced {
         let mut ieepa = Decimal::ZERO;
         for l in &stack.rates {
             let amount = match l.percent {
-                Some(p) if !p.is_zero() => cents(v * p / Decimal::ONE_HUNDRED),
+                Some(p) if !p.is_zero() => percent_of(v, p),
                 _ => cents(Decimal::ZERO),
             };
             by_authority[usize::from(l.column)] += amount;
@@ -306,12 +327,10 @@ enum FeeRule {
     /// The MPF formula of the fee table's entry (percent, clamped to the fiscal year's
     /// minimum and maximum).
     Mpf(u16),
-    /// The HMF formula of the fee table's entry (percent).
-    Hmf(u16),
 }
 
-/// The fee rules of a trusted period: MPF, HMF.
-type FeeRules = (FeeRule, FeeRule);
+/// The fee rule of a trusted period: MPF (HMF follows each row's mode and date).
+type FeeRules = FeeRule;
 
 /// The memo key: the entry less its value, its date and the amount of its quantity (see the
 /// module docs); in detail output, the revision (its name is in the citations).
@@ -338,9 +357,30 @@ struct Period {
     memo: Option<(Arc<Stack>, FeeRules)>,
 }
 
+impl Period {
+    fn covers(&self, d: jiff::civil::Date) -> bool {
+        self.from <= d && d < self.until
+    }
+}
+
+/// A key's periods: the first inline (most keys have one or two), the others after it.
+struct Periods {
+    first: Period,
+    more: Vec<Period>,
+}
+
+impl Periods {
+    fn find(&self, d: jiff::civil::Date) -> Option<&Period> {
+        if self.first.covers(d) {
+            return Some(&self.first);
+        }
+        self.more.iter().find(|p| p.covers(d))
+    }
+}
+
 #[derive(Default)]
 struct Shard {
-    map: HashMap<Key, Vec<Period>, Fold>,
+    map: HashMap<Key, Periods, Fold>,
     periods: usize,
     /// One stack for every key and period that has it.
     stacks: HashSet<Arc<Stack>, Fold>,
@@ -432,12 +472,9 @@ impl<'e> Pricer<'e> {
             has_quantity: e.quantity.is_some(),
             loaded_on: e.loaded_on,
             export: small::<2>(e.export_country.as_deref())?,
-            // The engine reads only whether a mode is given and whether it is vessel (HMF).
-            mode: match e.mode {
-                None => 0,
-                Some(Mode::Vessel) => 1,
-                Some(Mode::Air | Mode::Truck | Mode::Rail | Mode::Other) => 2,
-            },
+            // The engine reads whether a mode is given (a warning when not) and whether it
+            // is vessel, which only adds the HMF line: that is priced per row.
+            mode: u8::from(e.mode.is_some()),
             revision,
         })
     }
@@ -462,14 +499,14 @@ impl<'e> Pricer<'e> {
             let found = guard
                 .map
                 .get(&key)
-                .and_then(|ps| ps.iter().find(|p| p.from <= d && d < p.until))
+                .and_then(|ps| ps.find(d))
                 .map(|p| p.memo.clone());
             drop(guard);
             match found {
-                Some(Some((stack, fees))) => {
-                    if let Some(revision) = self.revision(d) {
+                Some(Some((stack, mpf))) => {
+                    if let (Some(revision), Some(hmf)) = (self.revision(d), self.hmf(e)) {
                         stats.derived += 1;
-                        let fees = (self.fee(fees.0, e.value), self.fee(fees.1, e.value));
+                        let fees = (self.fee(mpf, e.value), hmf);
                         return Ok(Priced::derive(&stack, fees, e.value, revision, self.detail));
                     }
                 }
@@ -513,13 +550,29 @@ impl<'e> Pricer<'e> {
                 s
             }
         };
-        let periods = shard.map.entry(key).or_default();
-        if !periods.iter().any(|p| p.from <= d && d < p.until) {
-            periods.push(Period {
-                from: valid.from,
-                until: valid.until,
-                memo: fees.map(|f| (stack.clone(), f)),
-            });
+        let period = Period {
+            from: valid.from,
+            until: valid.until,
+            memo: fees.map(|f| (stack.clone(), f)),
+        };
+        let added = match shard.map.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Periods {
+                    first: period,
+                    more: Vec::new(),
+                });
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let ps = o.get_mut();
+                let new = ps.find(d).is_none();
+                if new {
+                    ps.more.push(period);
+                }
+                new
+            }
+        };
+        if added {
             shard.periods += 1;
             stats.periods += 1;
         }
@@ -536,6 +589,17 @@ impl<'e> Pricer<'e> {
         Ok(Priced::from_quote(&q, stack, self.detail, revision))
     }
 
+    /// The HMF of a derived row: `Some(None)` when not a vessel shipment, `Some(Some(fee))`
+    /// by the fee table's entry in force, `None` when the table has none (the engine then
+    /// warns; the row is quoted directly).
+    fn hmf(&self, e: &Entry) -> Option<Option<Decimal>> {
+        if e.mode != Some(Mode::Vessel) {
+            return Some(None);
+        }
+        let h = self.engine.measures().fees.hmf_at(e.entry_date)?;
+        Some(Some(percent_of(e.value, h.percent)))
+    }
+
     /// A fee at value `v` by its rule.
     fn fee(&self, rule: FeeRule, v: Decimal) -> Option<Decimal> {
         let fees = &self.engine.measures().fees;
@@ -544,7 +608,7 @@ impl<'e> Pricer<'e> {
             FeeRule::Zero => Some(cents(Decimal::ZERO)),
             FeeRule::Mpf(i) => {
                 let m = fees.mpf.get(usize::from(i))?;
-                let raw = cents(v * m.percent / Decimal::ONE_HUNDRED);
+                let raw = percent_of(v, m.percent);
                 Some(if raw < m.minimum {
                     m.minimum
                 } else if raw > m.maximum {
@@ -552,10 +616,6 @@ impl<'e> Pricer<'e> {
                 } else {
                     raw
                 })
-            }
-            FeeRule::Hmf(i) => {
-                let h = fees.hmf.get(usize::from(i))?;
-                Some(cents(v * h.percent / Decimal::ONE_HUNDRED))
             }
         }
     }
@@ -631,11 +691,6 @@ impl<'e> Pricer<'e> {
             .iter()
             .position(|m| m.effective.contains(d))
             .map(|i| FeeRule::Mpf(i as u16));
-        let hmf = fees
-            .hmf
-            .iter()
-            .position(|m| m.effective.contains(d))
-            .map(|i| FeeRule::Hmf(i as u16));
         let fee = |name: &str| {
             q.fees
                 .lines
@@ -643,9 +698,54 @@ impl<'e> Pricer<'e> {
                 .find(|f| f.fee == name)
                 .map(|f| f.amount)
         };
-        Some((
-            self.fee_rule(v, fee("mpf"), mpf)?,
-            self.fee_rule(v, fee("hmf"), hmf)?,
-        ))
+        // The HMF is priced per row (`Pricer::hmf`); the quote's must be that.
+        if self.hmf(e)? != fee("hmf") {
+            return None;
+        }
+        self.fee_rule(v, fee("mpf"), mpf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cents, percent_of};
+    use rust_decimal::Decimal;
+
+    /// The integer path gives what the engine's decimal computation gives, over values and
+    /// percents of every scale, midpoints included.
+    #[test]
+    fn percent_of_is_the_decimal_computation() {
+        let mut x = 7u64;
+        let mut next = || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z ^ (z >> 27)
+        };
+        let mut n = 0;
+        for i in 0..300_000u64 {
+            let v = Decimal::new(
+                (next() % 10u64.pow(1 + (i % 15) as u32)) as i64,
+                (next() % 7) as u32,
+            );
+            let p = match i % 4 {
+                0 => Decimal::new((next() % 20_000) as i64, 2),
+                1 => Decimal::new((next() % 1000) as i64, 1),
+                2 => Decimal::new(5, (next() % 5) as u32),
+                _ => Decimal::new((next() % 10_000_000) as i64, (next() % 9) as u32),
+            };
+            assert_eq!(
+                percent_of(v, p),
+                cents(v * p / Decimal::ONE_HUNDRED),
+                "{v} x {p}%"
+            );
+            n += 1;
+        }
+        // A midpoint: 0.05 at 10% is 0.005, exactly half a cent, rounded away from zero.
+        assert_eq!(
+            percent_of(Decimal::new(5, 2), Decimal::TEN),
+            Decimal::new(1, 2)
+        );
+        assert!(n > 0);
     }
 }
