@@ -35,7 +35,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
-use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError};
+use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError, Validity};
 use tariff_hts::HtsCode;
 use tariff_hts::rate::Rate;
 
@@ -168,6 +168,20 @@ fn percent_of(v: Decimal, p: Decimal) -> Decimal {
     cents(v * p / Decimal::ONE_HUNDRED)
 }
 
+/// The base duty of a specific or compound general rate at the row's value and quantity,
+/// as the engine computes it; `Some(None)` without such a rate, `None` when it cannot be
+/// computed (the row is then quoted directly, and the engine says why).
+fn base_amount(rate: Option<&Rate>, e: &Entry) -> Option<Option<Decimal>> {
+    let Some(rate) = rate else {
+        return Some(None);
+    };
+    let mut basis = tariff_hts::rate::Basis::new(e.value);
+    if let Some(q) = e.quantity {
+        basis = basis.with_quantity(q);
+    }
+    rate.amount(&basis).ok().map(|a| Some(cents(a)))
+}
+
 /// A fast hash for the memo's keys and stacks (process-local tables; no untrusted party
 /// chooses the keys' layout, and equality is still checked in full).
 #[derive(Default)]
@@ -273,10 +287,13 @@ impl Priced {
     }
 
     /// Derives the result at value `v` from a trusted stack (see the module docs).
+    /// `base` is the amount of the line without a percent (a specific or compound base
+    /// rate), when there is one.
     fn derive(
         stack: &Arc<Stack>,
         fees: (Option<Decimal>, Option<Decimal>),
         v: Decimal,
+        base: Option<Decimal>,
         revision: Arc<str>,
         detail: bool,
     ) -> Priced {
@@ -287,7 +304,8 @@ impl Priced {
         for l in &stack.rates {
             let amount = match l.percent {
                 Some(p) if !p.is_zero() => percent_of(v, p),
-                _ => cents(Decimal::ZERO),
+                Some(_) => cents(Decimal::ZERO),
+                None => base.unwrap_or_else(|| cents(Decimal::ZERO)),
             };
             by_authority[usize::from(l.column)] += amount;
             total += amount;
@@ -329,8 +347,14 @@ enum FeeRule {
     Mpf(u16),
 }
 
-/// The fee rule of a trusted period: MPF (HMF follows each row's mode and date).
-type FeeRules = FeeRule;
+/// What a trusted period derives rows with besides its stack: the MPF rule (HMF follows each
+/// row's mode and date) and the base rate when it is not ad valorem (its amount follows the
+/// row's value and quantity).
+#[derive(Clone, Copy)]
+struct Derivation<'e> {
+    mpf: FeeRule,
+    base: Option<&'e Rate>,
+}
 
 /// The memo key: the entry less its value, its date and the amount of its quantity (see the
 /// module docs); in detail output, the revision (its name is in the citations).
@@ -351,26 +375,26 @@ struct Key {
 /// A key's memo over the entry dates `[from, until)` of one validity: the stack and fee
 /// rules to derive rows from, or `None` when the quote was not linear in the value (rows
 /// are then quoted directly).
-struct Period {
+struct Period<'e> {
     from: jiff::civil::Date,
     until: jiff::civil::Date,
-    memo: Option<(Arc<Stack>, FeeRules)>,
+    memo: Option<(Arc<Stack>, Derivation<'e>)>,
 }
 
-impl Period {
+impl Period<'_> {
     fn covers(&self, d: jiff::civil::Date) -> bool {
         self.from <= d && d < self.until
     }
 }
 
 /// A key's periods: the first inline (most keys have one or two), the others after it.
-struct Periods {
-    first: Period,
-    more: Vec<Period>,
+struct Periods<'e> {
+    first: Period<'e>,
+    more: Vec<Period<'e>>,
 }
 
-impl Periods {
-    fn find(&self, d: jiff::civil::Date) -> Option<&Period> {
+impl<'e> Periods<'e> {
+    fn find(&self, d: jiff::civil::Date) -> Option<&Period<'e>> {
         if self.first.covers(d) {
             return Some(&self.first);
         }
@@ -379,8 +403,8 @@ impl Periods {
 }
 
 #[derive(Default)]
-struct Shard {
-    map: HashMap<Key, Periods, Fold>,
+struct Shard<'e> {
+    map: HashMap<Key, Periods<'e>, Fold>,
     periods: usize,
     /// One stack for every key and period that has it.
     stacks: HashSet<Arc<Stack>, Fold>,
@@ -393,7 +417,7 @@ pub struct Pricer<'e> {
     engine: &'e Engine,
     revisions: Vec<Arc<str>>,
     detail: bool,
-    shards: Option<Vec<Mutex<Shard>>>,
+    shards: Option<Vec<Mutex<Shard<'e>>>>,
     per_shard: usize,
     hasher: Fold,
 }
@@ -503,11 +527,20 @@ impl<'e> Pricer<'e> {
                 .map(|p| p.memo.clone());
             drop(guard);
             match found {
-                Some(Some((stack, mpf))) => {
-                    if let (Some(revision), Some(hmf)) = (self.revision(d), self.hmf(e)) {
+                Some(Some((stack, how))) => {
+                    if let (Some(revision), Some(hmf), Some(base)) =
+                        (self.revision(d), self.hmf(e), base_amount(how.base, e))
+                    {
                         stats.derived += 1;
-                        let fees = (self.fee(mpf, e.value), hmf);
-                        return Ok(Priced::derive(&stack, fees, e.value, revision, self.detail));
+                        let fees = (self.fee(how.mpf, e.value), hmf);
+                        return Ok(Priced::derive(
+                            &stack,
+                            fees,
+                            e.value,
+                            base,
+                            revision,
+                            self.detail,
+                        ));
                     }
                 }
                 Some(None) => {
@@ -534,7 +567,7 @@ impl<'e> Pricer<'e> {
             }
         }
         let stack = Stack::of(&q, self.detail);
-        let fees = self.trust(&q, e);
+        let fees = self.trust(&q, e, &valid);
         let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
         let shard = &mut *guard;
         if shard.periods >= self.per_shard {
@@ -642,11 +675,25 @@ impl<'e> Pricer<'e> {
         }
     }
 
-    /// Whether a direct quote shows its key linear in the value (see the module docs).
-    fn trust(&self, q: &Quote, e: &Entry) -> Option<FeeRules> {
+    /// Whether a direct quote shows its period linear in the value (see the module docs):
+    /// how to derive its other rows, or `None`.
+    fn trust(&self, q: &Quote, e: &Entry, valid: &Validity) -> Option<Derivation<'e>> {
         let v = q.value;
-        let linear = q.lines.iter().all(|l| {
-            matches!(
+        let line = self
+            .engine
+            .schedule()
+            .entry_line(&e.hts, e.entry_date)
+            .ok()?;
+        let general: &'e Rate = &line.general?.parsed?.groups.first()?.rate;
+        let general_ad_valorem = matches!(general, Rate::Free | Rate::AdValorem { on: None, .. });
+        // A general rate that is not ad valorem is fine only where nothing compared its
+        // ad valorem equivalent (floors, base-rate conditions).
+        if !general_ad_valorem && valid.by_value {
+            return None;
+        }
+        let mut base = None;
+        for l in &q.lines {
+            let on_value = matches!(
                 l.basis.as_str(),
                 "full_value"
                     | "non_us_content"
@@ -655,12 +702,23 @@ impl<'e> Pricer<'e> {
                     | "aluminum_content"
                     | "copper_content"
                     | "carved_out"
-            ) && l.basis_value == v
-                && l.rate_percent
-                    .is_some_and(|pc| l.amount == cents(v * pc / Decimal::ONE_HUNDRED))
-        });
-        if !linear {
-            return None;
+            ) && l.basis_value == v;
+            if !on_value {
+                return None;
+            }
+            match l.rate_percent {
+                Some(pc) if l.amount == cents(v * pc / Decimal::ONE_HUNDRED) => {}
+                Some(_) => return None,
+                // The general rate, specific or compound: its amount follows value and
+                // quantity (the rate is the one the engine charged: same amount here).
+                None if l.authority == "base_general" && !valid.by_value => {
+                    if base_amount(Some(general), e) != Some(Some(l.amount)) {
+                        return None;
+                    }
+                    base = Some(general);
+                }
+                None => return None,
+            }
         }
         // A stack whose texts quote the value is not a stack of every value.
         let needles = [v.to_string(), v.normalize().to_string()];
@@ -670,17 +728,6 @@ impl<'e> Pricer<'e> {
                 .iter()
                 .any(|l| quotes_value(&l.rate) || l.note.as_deref().is_some_and(quotes_value))
         {
-            return None;
-        }
-        // The general rate must be ad valorem or free: floors and base-rate conditions
-        // compare against it.
-        let line = self
-            .engine
-            .schedule()
-            .entry_line(&e.hts, e.entry_date)
-            .ok()?;
-        let general = line.general?.parsed?.groups.first()?;
-        if !matches!(general.rate, Rate::Free | Rate::AdValorem { on: None, .. }) {
             return None;
         }
         // The fee tables' entries in force (the validity is bounded by their dates).
@@ -702,7 +749,10 @@ impl<'e> Pricer<'e> {
         if self.hmf(e)? != fee("hmf") {
             return None;
         }
-        self.fee_rule(v, fee("mpf"), mpf)
+        Some(Derivation {
+            mpf: self.fee_rule(v, fee("mpf"), mpf)?,
+            base,
+        })
     }
 }
 

@@ -20,6 +20,14 @@ fn memo_equals_direct() {
         ("1703.10.50.00", "HN"),
         ("7208.51.00.30", "CA"),
         ("8471.30.01.00", "MX"),
+        // Specific and compound general rates: wine (EU floor compares their AVE), sugar,
+        // watches, cheese.
+        ("2204.21.50.40", "FR"),
+        ("2204.21.50.40", "CL"),
+        ("1701.99.10.25", "BR"),
+        ("9102.11.10.00", "CH"),
+        ("0406.90.12.00", "DE"),
+        ("2402.20.80.00", "JP"),
     ];
     let mut stats = MemoStats::default();
     let mut n = 0;
@@ -34,7 +42,7 @@ fn memo_equals_direct() {
                 d,
                 Decimal::new(i64::from(i * 7919 % 1_000_000 + 1), 2) * Decimal::from(k + 1),
             );
-            e.quantity = Some(Decimal::from(10));
+            e.quantity = Some(Decimal::from(10 + i % 7 * 13));
             e.mode = Some(if i % 2 == 0 { Mode::Vessel } else { Mode::Air });
             let a = pricer.price(&e, &mut stats);
             let b = direct.price(&e, &mut MemoStats::default());
@@ -91,6 +99,9 @@ fn memo_equals_direct_on_the_legal_cases() {
                     e.entry_date = first.checked_add(jiff::Span::new().days(day)).unwrap();
                     e.value = entry.value * Decimal::new(step + 1, 0) / Decimal::from(7);
                     e.value = e.value.round_dp(2);
+                    if let Some(q) = entry.quantity {
+                        e.quantity = Some(q * Decimal::from(step % 5 + 1));
+                    }
                     let a = memo.price(&e, &mut stats);
                     let b = direct.price(&e, &mut MemoStats::default());
                     match (a, b) {

@@ -103,6 +103,9 @@ struct Base {
     general_ave: Option<Decimal>,
     /// Applied column 1 rate AVE (special when claimed and eligible), percent.
     applied_ave: Option<Decimal>,
+    /// Whether each AVE is the same for every value and quantity (the rate is ad valorem or
+    /// free, and the value is not zero): general, applied.
+    fixed_ave: (bool, bool),
     /// An SPI was claimed and is eligible.
     spi_eligible: bool,
 }
@@ -325,9 +328,16 @@ impl Engine {
                     }
                 }
             }
-            let Some(dl) =
-                self.measure_line(m, e, &base, portion_off, carved, &line, &mut warnings)
-            else {
+            let Some(dl) = self.measure_line(
+                m,
+                e,
+                &base,
+                portion_off,
+                carved,
+                &line,
+                &mut warnings,
+                &mut valid,
+            ) else {
                 continue;
             };
             lines.push((
@@ -541,6 +551,8 @@ impl Engine {
         );
         let general = first_rate(line.general);
         let general_ave = general.and_then(|(_, r)| ave(r));
+        let fixed = |rate: &Rate| !e.value.is_zero() && ad_valorem_percent(rate).is_some();
+        let general_fixed = general.is_some_and(|(_, r)| fixed(r));
         let source = line.rates_from.unwrap_or(line.code);
 
         // Column 2.
@@ -573,6 +585,7 @@ impl Engine {
                 },
                 general_ave,
                 applied_ave: ave(rate),
+                fixed_ave: (general_fixed, fixed(rate)),
                 spi_eligible: false,
             });
         }
@@ -625,6 +638,7 @@ impl Engine {
                     },
                     general_ave,
                     applied_ave: ave(rate),
+                    fixed_ave: (general_fixed, fixed(rate)),
                     spi_eligible,
                 });
             }
@@ -666,6 +680,7 @@ impl Engine {
             },
             general_ave,
             applied_ave: general_ave,
+            fixed_ave: (general_fixed, general_fixed),
             spi_eligible,
         })
     }
@@ -703,9 +718,13 @@ impl Engine {
     ) -> bool {
         let c = &m.conditions;
         let spi_eligible = base.spi_eligible;
-        let base_rate = |t: &tariff_measures::BaseRateTest| match t.against {
-            FloorAgainst::General => base.general_ave,
-            FloorAgainst::Applied => base.applied_ave,
+        let mut base_rate = |t: &tariff_measures::BaseRateTest| {
+            let (ave, fixed) = match t.against {
+                FloorAgainst::General => (base.general_ave, base.fixed_ave.0),
+                FloorAgainst::Applied => (base.applied_ave, base.fixed_ave.1),
+            };
+            valid.by_value |= !fixed;
+            ave
         };
         if let Some(t) = &c.base_rate_at_least {
             match base_rate(t) {
@@ -770,6 +789,7 @@ impl Engine {
             }
         }
         if let Some(p) = c.us_content_at_least_percent {
+            valid.by_value |= e.us_content.is_some();
             match e.us_content {
                 Some(us) if !e.value.is_zero() && us / e.value * HUNDRED >= p => {}
                 _ => return false,
@@ -861,7 +881,12 @@ impl Engine {
         carved: Decimal,
         line: &EntryLine<'_>,
         warnings: &mut Vec<String>,
+        valid: &mut Validity,
     ) -> Option<DutyLine> {
+        // Whether a carve-out takes the whole basis turns on content values when given.
+        if !carved.is_zero() && has_content(e) {
+            valid.by_value = true;
+        }
         let heading = m
             .heading
             .map(|h| h.to_string())
@@ -912,10 +937,15 @@ impl Engine {
                 against,
                 text,
             } => {
-                let (base_ave, label) = match against {
-                    FloorAgainst::General => (base.general_ave, "column 1 general"),
-                    FloorAgainst::Applied => (base.applied_ave, "applied column 1"),
+                let (base_ave, label, fixed) = match against {
+                    FloorAgainst::General => {
+                        (base.general_ave, "column 1 general", base.fixed_ave.0)
+                    }
+                    FloorAgainst::Applied => {
+                        (base.applied_ave, "applied column 1", base.fixed_ave.1)
+                    }
                 };
+                valid.by_value |= !fixed;
                 let base_ave = base_ave.unwrap_or_else(|| {
                     warnings.push(format!(
                         "{}: the {label} rate has no ad valorem equivalent here; taken as 0%",
@@ -1149,6 +1179,14 @@ fn carved_basis_name(basis: &str) -> String {
         "full_value" => "non_metal_content".into(),
         other => format!("{other}_less_carved_out"),
     }
+}
+
+/// Whether the entry gives a content value (US, steel, aluminum, copper).
+fn has_content(e: &Entry) -> bool {
+    e.us_content.is_some()
+        || e.steel_content.is_some()
+        || e.aluminum_content.is_some()
+        || e.copper_content.is_some()
 }
 
 /// Whether an `excludes` entry (`id` or `group:<name>`) names measure `m`.

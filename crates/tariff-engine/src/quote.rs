@@ -126,6 +126,12 @@ pub struct Validity {
     pub from: Date,
     /// First entry date no longer covered.
     pub until: Date,
+    /// Whether the quote compared something that moves with the value or quantity: an ad
+    /// valorem equivalent of a specific or compound rate (floors, base-rate conditions), a
+    /// US-content share, or given content values against the value they are carved from.
+    /// When false, an entry with the same facts but another value or quantity gets the same
+    /// lines at the same rates, on that value.
+    pub by_value: bool,
     #[serde(skip)]
     at: Date,
 }
@@ -145,6 +151,7 @@ impl Validity {
         Validity {
             from: Date::MIN,
             until: Date::MAX,
+            by_value: false,
             at,
         }
     }
