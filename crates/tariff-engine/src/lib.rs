@@ -239,7 +239,10 @@ impl Engine {
         for &i in self.measures.for_country(country) {
             let i = i as usize;
             let m = &self.measures.measures[i];
-            if m.declared_only || !self.measures.may_cover_chapter(i, chapter) {
+            if m.declared_only
+                || !self.measures.may_cover_chapter(i, chapter)
+                || facts_exclude(m, e, base.spi_eligible)
+            {
                 continue;
             }
             if !m.effective.contains(e.entry_date) {
@@ -717,7 +720,11 @@ impl Engine {
         valid: &mut Validity,
     ) -> bool {
         let c = &m.conditions;
-        let spi_eligible = base.spi_eligible;
+        // Conditions on the entry's facts alone come first: a measure they rule out says
+        // nothing (no warning) and does not bound the validity.
+        if facts_exclude(m, e, base.spi_eligible) {
+            return false;
+        }
         let mut base_rate = |t: &tariff_measures::BaseRateTest| {
             let (ave, fixed) = match t.against {
                 FloorAgainst::General => (base.general_ave, base.fixed_ave.0),
@@ -743,18 +750,6 @@ impl Engine {
         if let Some(t) = &c.base_rate_below
             && base_rate(t).is_some_and(|r| r >= t.percent)
         {
-            return false;
-        }
-        let claimed = |list: &[String]| {
-            spi_eligible
-                && e.spi
-                    .as_deref()
-                    .is_some_and(|s| list.iter().any(|x| x == s.trim()))
-        };
-        if !c.spi_claimed.is_empty() && !claimed(&c.spi_claimed) {
-            return false;
-        }
-        if !c.spi_not_claimed.is_empty() && claimed(&c.spi_not_claimed) {
             return false;
         }
         if let Some(before) = c.entered_before {
@@ -795,25 +790,6 @@ impl Engine {
                 _ => return false,
             }
         }
-        if let Some(t) = c.transshipped
-            && t != e.transshipped
-        {
-            return false;
-        }
-        if c.declared
-            && !m.heading.is_some_and(|h| {
-                e.declared
-                    .iter()
-                    .any(|d| HtsCode::parse(d.trim()).is_ok_and(|d| d == h))
-            })
-        {
-            return false;
-        }
-        if let Some(t) = c.metal_melted_in_us
-            && t != e.metal_melted_in_us
-        {
-            return false;
-        }
         if let Some(p) = c.metal_weight_below_percent {
             match e.metal_weight_percent {
                 Some(w) if w < p => {}
@@ -826,12 +802,6 @@ impl Engine {
                     ));
                     return false;
                 }
-            }
-        }
-        if !c.export_countries.is_empty() {
-            match &e.export_country {
-                Some(x) if c.export_countries.iter().any(|y| y == x) => {}
-                _ => return false,
             }
         }
         true
@@ -1179,6 +1149,41 @@ fn carved_basis_name(basis: &str) -> String {
         "full_value" => "non_metal_content".into(),
         other => format!("{other}_less_carved_out"),
     }
+}
+
+/// Whether a condition that turns only on the entry's facts — not its date, value or base
+/// rate — rules the measure out (SPI claimed or not, loaded on or after a cut-off, transshipment,
+/// declaration, US-melted metal, metal weight, country of export): the measure then cannot
+/// apply on any date.
+fn facts_exclude(m: &Measure, e: &Entry, spi_eligible: bool) -> bool {
+    let c = &m.conditions;
+    let claimed = |list: &[String]| {
+        spi_eligible
+            && e.spi
+                .as_deref()
+                .is_some_and(|s| list.iter().any(|x| x == s.trim()))
+    };
+    (!c.spi_claimed.is_empty() && !claimed(&c.spi_claimed))
+        || (!c.spi_not_claimed.is_empty() && claimed(&c.spi_not_claimed))
+        || matches!((c.loaded_before, e.loaded_on), (Some(b), Some(d)) if d >= b)
+        || c.transshipped.is_some_and(|t| t != e.transshipped)
+        || (c.declared
+            && !m.heading.is_some_and(|h| {
+                e.declared
+                    .iter()
+                    .any(|d| HtsCode::parse(d.trim()).is_ok_and(|d| d == h))
+            }))
+        || c.metal_melted_in_us
+            .is_some_and(|t| t != e.metal_melted_in_us)
+        || matches!(
+            (c.metal_weight_below_percent, e.metal_weight_percent),
+            (Some(p), Some(w)) if w >= p
+        )
+        || (!c.export_countries.is_empty()
+            && !e
+                .export_country
+                .as_ref()
+                .is_some_and(|x| c.export_countries.contains(x)))
 }
 
 /// Whether the entry gives a content value (US, steel, aluminum, copper).
