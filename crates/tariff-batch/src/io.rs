@@ -436,11 +436,19 @@ pub fn csv_summary_row(out: &mut Vec<u8>, rec: &ByteRecord, row: u64, p: &Priced
         }
     }
     out.push(b',');
-    push_field(out, p.stack.headings.as_bytes());
+    if p.stack.plain.0 {
+        out.extend_from_slice(p.stack.headings.as_bytes());
+    } else {
+        push_field(out, p.stack.headings.as_bytes());
+    }
     out.push(b',');
     push_field(out, p.revision.as_bytes());
     out.push(b',');
-    push_field(out, p.stack.warnings.as_bytes());
+    if p.stack.plain.1 {
+        out.extend_from_slice(p.stack.warnings.as_bytes());
+    } else {
+        push_field(out, p.stack.warnings.as_bytes());
+    }
     out.push(b'\n');
 }
 
@@ -568,10 +576,10 @@ impl Sink for ParquetSink {
             })
         };
         let mut cols: Vec<ArrayRef> = Vec::new();
-        let text = |f: &dyn Fn(&ByteRecord, &Priced) -> Option<String>| -> ArrayRef {
+        let text = |f: &dyn Fn(&ByteRecord, &Priced, &mut StringBuilder)| -> ArrayRef {
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for (_, idx, pr) in rows() {
-                b.append_option(f(&records[idx], pr));
+                f(&records[idx], pr, &mut b);
             }
             Arc::new(b.finish())
         };
@@ -633,8 +641,10 @@ impl Sink for ParquetSink {
             cols.push(nx());
         } else {
             for c in 0..self.layout.names.len() {
-                cols.push(text(&|r, _| {
-                    r.get(c).map(|b| String::from_utf8_lossy(b).into_owned())
+                cols.push(text(&|r, _, b| match r.get(c) {
+                    // Quoted rows are valid UTF-8 (checked when parsed).
+                    Some(f) => b.append_value(String::from_utf8_lossy(f)),
+                    None => b.append_null(),
                 }));
             }
             let mut row_b = UInt64Builder::with_capacity(n);
@@ -657,9 +667,9 @@ impl Sink for ParquetSink {
             cols.push(money(&|p| Some(p.ieepa_duty), 2, 18));
             cols.push(money(&|p| p.mpf, 2, 18));
             cols.push(money(&|p| p.hmf, 2, 18));
-            cols.push(text(&|_, p| Some(p.stack.headings.to_string())));
-            cols.push(text(&|_, p| Some(p.revision.to_string())));
-            cols.push(text(&|_, p| Some(p.stack.warnings.to_string())));
+            cols.push(text(&|_, p, b| b.append_value(&*p.stack.headings)));
+            cols.push(text(&|_, p, b| b.append_value(&*p.revision)));
+            cols.push(text(&|_, p, b| b.append_value(&*p.stack.warnings)));
         }
         let batch = RecordBatch::try_new(self.schema.clone(), cols)?;
         self.writer.write(&batch)?;

@@ -24,15 +24,23 @@ pub enum Mode {
 impl std::str::FromStr for Mode {
     type Err = String;
     fn from_str(s: &str) -> Result<Mode, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "vessel" | "ocean" | "sea" => Ok(Mode::Vessel),
-            "air" => Ok(Mode::Air),
-            "truck" | "road" => Ok(Mode::Truck),
-            "rail" => Ok(Mode::Rail),
-            "other" => Ok(Mode::Other),
-            other => Err(format!(
-                "mode {other:?}: expected vessel, air, truck, rail or other"
-            )),
+        let t = s.trim();
+        let is = |name: &str| t.eq_ignore_ascii_case(name);
+        if is("vessel") || is("ocean") || is("sea") {
+            Ok(Mode::Vessel)
+        } else if is("air") {
+            Ok(Mode::Air)
+        } else if is("truck") || is("road") {
+            Ok(Mode::Truck)
+        } else if is("rail") {
+            Ok(Mode::Rail)
+        } else if is("other") {
+            Ok(Mode::Other)
+        } else {
+            Err(format!(
+                "mode {:?}: expected vessel, air, truck, rail or other",
+                t.to_ascii_lowercase()
+            ))
         }
     }
 }
