@@ -324,15 +324,15 @@ pub trait Sink: Send {
     fn finish(self: Box<Self>) -> Result<(), BatchError>;
 }
 
-/// CSV output to any writer (rows are formatted in parallel beforehand).
+/// CSV output to any writer (rows are formatted in parallel beforehand, in parts of a few
+/// hundred kilobytes, which are written as they are: no second copy through a buffer).
 pub struct CsvSink<W: Write> {
-    out: std::io::BufWriter<W>,
+    out: W,
 }
 
 impl<W: Write + Send> CsvSink<W> {
     /// Writes the header.
-    pub fn new(out: W, header: &[String]) -> Result<Self, BatchError> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    pub fn new(mut out: W, header: &[String]) -> Result<Self, BatchError> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(header).map_err(BatchError::Csv)?;
         out.write_all(&w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?)?;
