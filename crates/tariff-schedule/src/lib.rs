@@ -119,6 +119,8 @@ pub struct Schedule {
     search: OnceLock<search::SearchIndex>,
     /// Normalized text of each parsed rate (its `Display`), by rate id.
     normalized: Vec<Option<String>>,
+    /// Numbered lines by number (every quote looks its line up).
+    codes: std::collections::HashMap<HtsCode, LineId>,
 }
 
 impl Schedule {
@@ -140,10 +142,20 @@ impl Schedule {
             .iter()
             .map(|r| r.parsed.as_ref().ok().map(|c| c.to_string()))
             .collect();
+        let codes = file
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| match &l.key {
+                LineKey::Code(c) => Some((*c, i as LineId)),
+                LineKey::Header { .. } => None,
+            })
+            .collect();
         Ok(Schedule {
             file,
             search: OnceLock::new(),
             normalized,
+            codes,
         })
     }
 
@@ -252,12 +264,7 @@ impl Schedule {
 
     /// The line with this exact number, over all revisions.
     pub fn find_code(&self, code: &HtsCode) -> Option<LineId> {
-        let key = (code.digits(), 1u8, 0u8, "");
-        self.file
-            .lines
-            .binary_search_by(|l| l.key.order().cmp(&key))
-            .ok()
-            .map(|i| i as LineId)
+        self.codes.get(code).copied()
     }
 
     /// The version of a line standing in revision `rev`.
