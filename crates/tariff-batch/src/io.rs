@@ -74,7 +74,16 @@ pub trait Source: Send {
     /// The header.
     fn names(&self) -> &[String];
     /// Up to `n` more records; `None` at the end.
-    fn next_chunk(&mut self, n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError>;
+    fn next_chunk(&mut self, n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError> {
+        self.next_chunk_reusing(n, Vec::new())
+    }
+    /// [`Source::next_chunk`], reading into the records of a chunk already written (their
+    /// buffers are reused: no allocation per row once the pipeline is full).
+    fn next_chunk_reusing(
+        &mut self,
+        n: usize,
+        reuse: Vec<ByteRecord>,
+    ) -> Result<Option<Vec<ByteRecord>>, BatchError>;
     /// Total size for a progress bar, in the unit of [`Source::position`].
     fn len_hint(&self) -> Option<u64>;
     /// Progress so far (bytes for CSV, rows for Parquet).
@@ -113,19 +122,27 @@ impl<R: Read + Send> Source for CsvSource<R> {
     fn names(&self) -> &[String] {
         &self.names
     }
-    fn next_chunk(&mut self, n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError> {
-        let mut out = Vec::with_capacity(n);
-        let mut rec = ByteRecord::new();
-        while out.len() < n {
+    fn next_chunk_reusing(
+        &mut self,
+        n: usize,
+        reuse: Vec<ByteRecord>,
+    ) -> Result<Option<Vec<ByteRecord>>, BatchError> {
+        let mut out = reuse;
+        let mut k = 0;
+        while k < n {
+            if k == out.len() {
+                out.push(ByteRecord::new());
+            }
             if !self
                 .reader
-                .read_byte_record(&mut rec)
+                .read_byte_record(&mut out[k])
                 .map_err(BatchError::Csv)?
             {
                 break;
             }
-            out.push(rec.clone());
+            k += 1;
         }
+        out.truncate(k);
         Ok((!out.is_empty()).then_some(out))
     }
     fn len_hint(&self) -> Option<u64> {
@@ -281,12 +298,19 @@ impl Source for ParquetSource {
     fn names(&self) -> &[String] {
         &self.names
     }
-    fn next_chunk(&mut self, _n: usize) -> Result<Option<Vec<ByteRecord>>, BatchError> {
+    fn next_chunk_reusing(
+        &mut self,
+        _n: usize,
+        reuse: Vec<ByteRecord>,
+    ) -> Result<Option<Vec<ByteRecord>>, BatchError> {
         let Some(batch) = self.reader.next() else {
             return Ok(None);
         };
         let batch = batch?;
-        let mut recs = vec![ByteRecord::new(); batch.num_rows()];
+        let mut recs = reuse;
+        recs.truncate(batch.num_rows());
+        recs.iter_mut().for_each(ByteRecord::clear);
+        recs.resize(batch.num_rows(), ByteRecord::new());
         for (col, name) in batch.columns().iter().zip(&self.names) {
             push_column(col, &mut recs, name)?;
         }

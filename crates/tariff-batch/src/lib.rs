@@ -390,11 +390,14 @@ pub fn run(
     let mut source = source;
     let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);
     let (tx_out, rx_out) = sync_channel::<Processed>(2);
+    // Written chunks go back to the reader, which reads into their records.
+    let (tx_back, rx_back) = sync_channel::<Vec<ByteRecord>>(4);
     let mut summary = Summary::default();
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
             loop {
-                let next = source.next_chunk(chunk);
+                let reuse = rx_back.try_recv().unwrap_or_default();
+                let next = source.next_chunk_reusing(chunk, reuse);
                 let pos = source.position();
                 match next {
                     Ok(Some(recs)) => {
@@ -416,6 +419,7 @@ pub fn run(
         let writer = s.spawn(move || -> Result<(), BatchError> {
             for p in rx_out {
                 sink.write(&p.records, &p.parts)?;
+                let _ = tx_back.try_send(p.records);
                 if let Some(r) = rejects.as_mut() {
                     for part in &p.parts {
                         r.write(&part.rejects)?;
