@@ -436,7 +436,7 @@ pub fn run(
         let result = (|| -> Result<(), BatchError> {
             for recs in rx_in {
                 let recs = recs?;
-                let part_rows = recs.len().div_ceil(threads * 4).max(256);
+                let part_rows = recs.len().div_ceil(threads * 16).max(128);
                 let done: Vec<Result<(io::Part, Summary), BatchError>> = pool.install(|| {
                     recs.par_chunks(part_rows)
                         .enumerate()
