@@ -110,25 +110,18 @@ impl Schedule {
         rev: RevisionIdx,
         span: &mut RevSpan,
     ) -> Option<&'s LineVersion> {
+        // Versions are ordered by `from` and do not overlap.
         let versions = &self.line(id).versions;
-        match versions.iter().find(|v| v.in_force(rev)) {
+        let after = versions.partition_point(|v| v.from <= rev);
+        let candidate = after.checked_sub(1).map(|i| &versions[i]);
+        match candidate.filter(|v| v.in_force(rev)) {
             Some(v) => {
                 span.narrow(v.from, v.until);
                 Some(v)
             }
             None => {
-                let from = versions
-                    .iter()
-                    .filter(|v| v.until <= rev)
-                    .map(|v| v.until)
-                    .max()
-                    .unwrap_or(0);
-                let until = versions
-                    .iter()
-                    .filter(|v| v.from > rev)
-                    .map(|v| v.from)
-                    .min()
-                    .unwrap_or(OPEN);
+                let from = candidate.map_or(0, |v| v.until);
+                let until = versions.get(after).map_or(OPEN, |v| v.from);
                 span.narrow(from, until);
                 None
             }
