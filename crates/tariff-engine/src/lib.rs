@@ -159,7 +159,7 @@ impl Engine {
     /// quote for the same goods may change: the last day an in-transit rule ("loaded before
     /// D") is still mentioned in warnings (D + the warning window). With the dates of the
     /// measure data and the revisions, these bound the periods over which a quote is
-    /// constant (the batch memo relies on it).
+    /// constant (for one entry, [`Engine::quote_valid`] finds its period exactly).
     pub fn derived_dates(&self) -> Vec<jiff::civil::Date> {
         let mut out: Vec<jiff::civil::Date> = self
             .measures
