@@ -481,20 +481,20 @@ pub fn csv_summary_row(out: &mut Vec<u8>, rec: &ByteRecord, row: u64, p: &Priced
             push_decimal(out, f);
         }
     }
+    // A stack's texts were checked for quoting once, when it was made.
+    let text = |out: &mut Vec<u8>, t: &str, plain: bool| {
+        if plain {
+            out.extend_from_slice(t.as_bytes());
+        } else {
+            push_field(out, t.as_bytes());
+        }
+    };
     out.push(b',');
-    if p.stack.plain.0 {
-        out.extend_from_slice(p.stack.headings.as_bytes());
-    } else {
-        push_field(out, p.stack.headings.as_bytes());
-    }
+    text(out, &p.stack.headings, p.stack.plain.0);
     out.push(b',');
     push_field(out, p.revision.as_bytes());
     out.push(b',');
-    if p.stack.plain.1 {
-        out.extend_from_slice(p.stack.warnings.as_bytes());
-    } else {
-        push_field(out, p.stack.warnings.as_bytes());
-    }
+    text(out, &p.stack.warnings, p.stack.plain.1);
     out.push(b'\n');
 }
 
