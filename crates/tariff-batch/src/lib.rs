@@ -75,7 +75,9 @@ pub struct Options {
     pub chunk_rows: usize,
     /// One output row per duty line instead of one per entry line.
     pub detail: bool,
-    /// Bound of the memo, in key × validity periods (0 turns it off; see [`price`]).
+    /// Bound of the memo, in key × validity periods (0 turns it off; see [`price`]). With
+    /// `detail` the periods also follow the revision and the stacks hold every line's texts:
+    /// the memo then costs more memory than it saves time, and `tariff batch` turns it off.
     pub memo_periods: usize,
 }
 

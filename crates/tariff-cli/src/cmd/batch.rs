@@ -39,11 +39,13 @@ pub struct BatchArgs {
     #[arg(long, default_value_t = 8_192)]
     pub chunk_rows: usize,
     /// Bound of the memo of value-linear quotes, in (HTS, origin, SPI, quantity given,
-    /// loading date, export country, mode) × validity periods; exact (rows are derived from
-    /// a quote of the same facts whose stack the engine shows unchanged on their date). 0
-    /// quotes every row directly.
-    #[arg(long, default_value_t = 400_000)]
-    pub memo_periods: usize,
+    /// loading date, export country, mode given) × validity periods; exact (rows are derived
+    /// from a quote of the same facts whose stack the engine shows unchanged on their date).
+    /// Default 400,000 (about 60 MB); 0 with `--detail`, whose periods also follow the
+    /// revision and whose stacks hold every line's texts (more memory than they save time).
+    /// 0 quotes every row directly.
+    #[arg(long)]
+    pub memo_periods: Option<usize>,
     /// No summary on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -56,7 +58,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
         threads: a.threads.unwrap_or(0),
         chunk_rows: a.chunk_rows,
         detail: a.detail,
-        memo_periods: a.memo_periods,
+        memo_periods: a.memo_periods.unwrap_or(if a.detail { 0 } else { 400_000 }),
     };
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
         .with_context(|| format!("opening {}", a.input.display()))?;
