@@ -98,6 +98,12 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
         let opts = Options {
             threads: 1,
             detail,
+            // As `tariff batch`: no memo for detail rows (see `Options::memo_periods`).
+            memo_periods: if detail {
+                0
+            } else {
+                Options::default().memo_periods
+            },
             ..Options::default()
         };
         let result = made.and_then(|job| tariff_batch::run(&engine, job, &opts, &|_| {}));
