@@ -587,10 +587,29 @@ impl ParquetSink {
             }
         }
         let schema = Arc::new(Schema::new(fields));
-        let props = parquet::file::properties::WriterProperties::builder()
+        let mut props = parquet::file::properties::WriterProperties::builder()
             .set_compression(parquet::basic::Compression::SNAPPY)
-            .set_max_row_group_row_count(Some(16_384))
-            .build();
+            .set_max_row_group_row_count(Some(16_384));
+        // Numbers are written plain: a dictionary buys them little after Snappy and costs a
+        // hash per value. So are carried-through columns the batch does not know (entry
+        // references and the like, mostly distinct); the texts that repeat (HTS numbers,
+        // countries, headings, warnings, revisions) keep theirs.
+        let carried = |name: &str| {
+            !detail
+                && layout.names.iter().any(|n| n == name)
+                && !crate::row::KNOWN
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(name.trim()))
+        };
+        for f in schema.fields() {
+            if !matches!(f.data_type(), DataType::Utf8) || carried(f.name()) {
+                props = props.set_column_dictionary_enabled(
+                    parquet::schema::types::ColumnPath::from(f.name().as_str()),
+                    false,
+                );
+            }
+        }
+        let props = props.build();
         let writer = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props))?;
         Ok(ParquetSink {
             writer,
