@@ -711,6 +711,9 @@ impl Engine {
         included && !hts_out && !noted(notes_out) && !chapters(&m.products.exclude)
     }
 
+    /// The conditions that turn on the date, the value or the base rate, of a measure that
+    /// [`facts_exclude`] has already let through (a measure it rules out says nothing, no
+    /// warning, and does not bound the validity).
     fn conditions_hold(
         &self,
         m: &Measure,
@@ -720,11 +723,6 @@ impl Engine {
         valid: &mut Validity,
     ) -> bool {
         let c = &m.conditions;
-        // Conditions on the entry's facts alone come first: a measure they rule out says
-        // nothing (no warning) and does not bound the validity.
-        if facts_exclude(m, e, base.spi_eligible) {
-            return false;
-        }
         let mut base_rate = |t: &tariff_measures::BaseRateTest| {
             let (ave, fixed) = match t.against {
                 FloorAgainst::General => (base.general_ave, base.fixed_ave.0),

@@ -24,7 +24,8 @@ use tariff_hts::HtsCode;
 
 pub use schema::{
     Authority, BaseRateTest, Basis, CarveOut, CarvePortion, Conditions, Confidence, CountryScope,
-    FloorAgainst, Interval, Measure, MeasureFile, MeasureRate, Portion, ProductRule, ProductScope,
+    FloorAgainst, Interval, Measure, MeasureFile, MeasureRate, MeasureRow, Portion, ProductRule,
+    ProductScope,
 };
 
 mod embedded {

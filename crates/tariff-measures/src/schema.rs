@@ -279,6 +279,52 @@ pub enum MeasureRate {
     },
 }
 
+/// A measure as one row of a table (`tariff measures --json`, `/api/measures`).
+#[derive(Clone, Debug, Serialize)]
+pub struct MeasureRow<'a> {
+    /// Measure id.
+    pub id: &'a str,
+    /// Chapter 99 heading, dotted.
+    pub heading: Option<String>,
+    /// Authority name (`section_232`, …).
+    pub authority: &'static str,
+    /// [`MeasureRate::summary`].
+    pub rate: String,
+    /// [`CountryScope::summary`].
+    pub countries: String,
+    /// Countries excepted.
+    pub except_countries: &'a [String],
+    /// Scope in words.
+    pub scope: &'a str,
+    /// First day in force.
+    pub from: Date,
+    /// First day no longer in force.
+    pub until: Option<Date>,
+    /// Legal citation.
+    pub citation: &'a str,
+    /// How sure the encoding is.
+    pub confidence: Confidence,
+}
+
+impl Measure {
+    /// The measure as a table row.
+    pub fn row(&self) -> MeasureRow<'_> {
+        MeasureRow {
+            id: &self.id,
+            heading: self.heading.map(|h| h.to_string()),
+            authority: self.authority.name(),
+            rate: self.rate.summary(),
+            countries: self.countries.summary(),
+            except_countries: &self.except_countries,
+            scope: &self.description,
+            from: self.effective.from,
+            until: self.effective.until,
+            citation: &self.citation,
+            confidence: self.confidence,
+        }
+    }
+}
+
 impl MeasureRate {
     /// The rate in a few words, for tables (`+25% on FullValue`, `15% all-in floor
     /// (General)`, `exempt: Annex II`).

@@ -186,10 +186,9 @@ impl Row {
         self.add(&neg);
     }
 
-    fn negate(&mut self) {
-        self.imports_before = self.imports_before.map(|x| -x);
-        self.imports_after = self.imports_after.map(|x| -x);
-        for x in [
+    /// The always-present money fields, to change all alike.
+    fn amounts_mut(&mut self) -> [&mut Decimal; 11] {
+        [
             &mut self.imports_change,
             &mut self.trade_creation,
             &mut self.trade_diversion,
@@ -201,7 +200,13 @@ impl Row {
             &mut self.exports_from_cuts,
             &mut self.exports_from_purchases,
             &mut self.investment_pledged,
-        ] {
+        ]
+    }
+
+    fn negate(&mut self) {
+        self.imports_before = self.imports_before.map(|x| -x);
+        self.imports_after = self.imports_after.map(|x| -x);
+        for x in self.amounts_mut() {
             *x = -*x;
         }
     }
@@ -209,19 +214,7 @@ impl Row {
     fn round(&mut self) {
         self.imports_before = self.imports_before.map(cents);
         self.imports_after = self.imports_after.map(cents);
-        for x in [
-            &mut self.imports_change,
-            &mut self.trade_creation,
-            &mut self.trade_diversion,
-            &mut self.valuation,
-            &mut self.duties_before,
-            &mut self.duties_after,
-            &mut self.consumer_surplus,
-            &mut self.welfare,
-            &mut self.exports_from_cuts,
-            &mut self.exports_from_purchases,
-            &mut self.investment_pledged,
-        ] {
+        for x in self.amounts_mut() {
             *x = cents(*x);
         }
     }

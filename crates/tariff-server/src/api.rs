@@ -433,29 +433,13 @@ pub async fn measures(
     schedule
         .revision_at(on)
         .map_err(|e| ApiError::invalid("date", e.to_string()))?;
-    let rows: Vec<serde_json::Value> = s
+    let rows: Vec<_> = s
         .engine
         .measures()
         .measures
         .iter()
         .filter(|m| m.effective.contains(on))
-        .map(|me| {
-            let rate = me.rate.summary();
-            let countries = me.countries.summary();
-            serde_json::json!({
-                "id": me.id,
-                "heading": me.heading.map(|h| h.to_string()),
-                "authority": me.authority.name(),
-                "rate": rate,
-                "countries": countries,
-                "except_countries": me.except_countries,
-                "scope": me.description,
-                "from": me.effective.from,
-                "until": me.effective.until,
-                "citation": me.citation,
-                "confidence": me.confidence,
-            })
-        })
+        .map(|m| m.row())
         .collect();
     Ok(Json(serde_json::json!({ "date": on, "measures": rows })).into_response())
 }

@@ -8,24 +8,12 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let m = Measures::embedded().context("loading the measure data")?;
     let s = super::schedule()?;
     let date = super::date_or_latest(&s, date, json)?;
-    let mut rows: Vec<serde_json::Value> = Vec::new();
-    for me in m.measures.iter().filter(|x| x.effective.contains(date)) {
-        let rate = me.rate.summary();
-        let countries = me.countries.summary();
-        rows.push(serde_json::json!({
-            "id": me.id,
-            "heading": me.heading.map(|h| h.to_string()),
-            "authority": me.authority.name(),
-            "rate": rate,
-            "countries": countries,
-            "except_countries": me.except_countries,
-            "scope": me.description,
-            "from": me.effective.from.to_string(),
-            "until": me.effective.until.map(|u| u.to_string()),
-            "citation": me.citation,
-            "confidence": me.confidence,
-        }));
-    }
+    let rows: Vec<_> = m
+        .measures
+        .iter()
+        .filter(|x| x.effective.contains(date))
+        .map(|x| x.row())
+        .collect();
     if json {
         return super::print_json(
             &serde_json::json!({ "date": date.to_string(), "measures": rows }),
@@ -37,13 +25,13 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
         writeln!(
             out,
             "{:<12} {:<17} {:<28} {}",
-            r["heading"].as_str().unwrap_or("-"),
-            r["authority"].as_str().unwrap_or(""),
-            r["rate"].as_str().unwrap_or(""),
-            r["countries"].as_str().unwrap_or("")
+            r.heading.as_deref().unwrap_or("-"),
+            r.authority,
+            r.rate,
+            r.countries
         )?;
-        writeln!(out, "{:<12} {}", "", r["scope"].as_str().unwrap_or(""))?;
-        writeln!(out, "{:<12} {}", "", r["citation"].as_str().unwrap_or(""))?;
+        writeln!(out, "{:<12} {}", "", r.scope)?;
+        writeln!(out, "{:<12} {}", "", r.citation)?;
     }
     Ok(())
 }
