@@ -329,13 +329,13 @@ impl Source for ParquetSource {
 }
 
 /// One processed part of a chunk: its output in the sink's form.
-pub struct Part {
+pub struct Part<'e> {
     /// First data row (1-based) of the part.
     pub first_row: u64,
     /// Pre-formatted CSV rows (CSV sinks).
     pub csv: Vec<u8>,
     /// Quoted rows: index in the part and result (Parquet sinks).
-    pub rows: Vec<(usize, Priced)>,
+    pub rows: Vec<(usize, Priced<'e>)>,
     /// Rejected rows.
     pub rejects: Vec<Rejection>,
 }
@@ -343,7 +343,7 @@ pub struct Part {
 /// Where rows go.
 pub trait Sink: Send {
     /// Writes one chunk's parts, in order.
-    fn write(&mut self, records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError>;
+    fn write(&mut self, records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError>;
     /// Flushes and closes.
     fn finish(self: Box<Self>) -> Result<(), BatchError>;
 }
@@ -365,7 +365,7 @@ impl<W: Write + Send> CsvSink<W> {
 }
 
 impl<W: Write + Send> Sink for CsvSink<W> {
-    fn write(&mut self, _records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError> {
+    fn write(&mut self, _records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError> {
         for p in parts {
             self.out.write_all(&p.csv)?;
         }
@@ -627,7 +627,7 @@ fn dec_builder(cap: usize, p: u8, s: i8) -> Decimal128Builder {
 }
 
 impl Sink for ParquetSink {
-    fn write(&mut self, records: &[ByteRecord], parts: &[Part]) -> Result<(), BatchError> {
+    fn write(&mut self, records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError> {
         let n: usize = parts.iter().map(|p| p.rows.len()).sum();
         let rows = || {
             parts.iter().flat_map(|p| {
@@ -733,7 +733,7 @@ impl Sink for ParquetSink {
             cols.push(money(&|p| p.mpf, 2, 18));
             cols.push(money(&|p| p.hmf, 2, 18));
             cols.push(text(&|_, p, b| b.append_value(&*p.stack.headings)));
-            cols.push(text(&|_, p, b| b.append_value(&*p.revision)));
+            cols.push(text(&|_, p, b| b.append_value(p.revision)));
             cols.push(text(&|_, p, b| b.append_value(&*p.stack.warnings)));
         }
         let batch = RecordBatch::try_new(self.schema.clone(), cols)?;

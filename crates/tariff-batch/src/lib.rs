@@ -28,9 +28,10 @@ pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
 pub use row::{KNOWN, Layout, Rejection};
 
 use csv::ByteRecord;
-use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
 use tariff_engine::{Engine, QuoteError};
 
 /// Why a batch stopped (rows that cannot be quoted are not errors: they are rejections).
@@ -117,17 +118,74 @@ pub struct Summary {
     pub memo: MemoStats,
 }
 
-impl Summary {
+/// A sum of decimals that adds whole-cent amounts (scale 2, nearly all of them) as integers;
+/// [`Sum::get`] is exactly the decimal sum.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sum {
+    cents: i128,
+    any_cents: bool,
+    other: Decimal,
+}
+
+impl Sum {
+    fn add(&mut self, d: Decimal) {
+        if d.scale() == 2 {
+            self.cents += d.mantissa();
+            self.any_cents = true;
+        } else {
+            self.other += d;
+        }
+    }
+    fn get(self) -> Decimal {
+        if self.any_cents {
+            self.other + Decimal::from_i128_with_scale(self.cents, 2)
+        } else {
+            self.other
+        }
+    }
+}
+
+/// A part's sums, added into [`Summary`] once per part.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    quoted: u64,
+    value: Sum,
+    total_duty: Sum,
+    by_authority: [Sum; 8],
+    ieepa_duty: Sum,
+    mpf: Sum,
+    hmf: Sum,
+}
+
+impl Tally {
     fn add(&mut self, p: &Priced) {
         self.quoted += 1;
-        self.value += p.value;
-        self.total_duty += p.total_duty;
+        self.value.add(p.value);
+        self.total_duty.add(p.total_duty);
         for (a, d) in self.by_authority.iter_mut().zip(p.by_authority) {
-            *a += d;
+            a.add(d);
         }
-        self.ieepa_duty += p.ieepa_duty;
-        self.mpf += p.mpf.unwrap_or_default();
-        self.hmf += p.hmf.unwrap_or_default();
+        self.ieepa_duty.add(p.ieepa_duty);
+        if let Some(m) = p.mpf {
+            self.mpf.add(m);
+        }
+        if let Some(h) = p.hmf {
+            self.hmf.add(h);
+        }
+    }
+}
+
+impl Summary {
+    fn add_tally(&mut self, t: &Tally) {
+        self.quoted += t.quoted;
+        self.value += t.value.get();
+        self.total_duty += t.total_duty.get();
+        for (a, d) in self.by_authority.iter_mut().zip(t.by_authority) {
+            *a += d.get();
+        }
+        self.ieepa_duty += t.ieepa_duty.get();
+        self.mpf += t.mpf.get();
+        self.hmf += t.hmf.get();
     }
 
     fn merge(&mut self, o: &Summary) {
@@ -199,19 +257,14 @@ pub fn output_header(layout: &Layout, detail: bool) -> Result<Vec<String>, Batch
     Ok(h)
 }
 
-struct Processed {
-    records: Vec<ByteRecord>,
-    parts: Vec<io::Part>,
-}
-
-fn process_part(
-    pricer: &Pricer,
+fn process_part<'e>(
+    pricer: &Pricer<'e>,
     layout: &Layout,
     format: Format,
     detail: bool,
     first_row: u64,
     recs: &[ByteRecord],
-) -> Result<(io::Part, Summary), BatchError> {
+) -> Result<(io::Part<'e>, Summary), BatchError> {
     let mut sum = Summary {
         read: recs.len() as u64,
         ..Summary::default()
@@ -235,6 +288,7 @@ fn process_part(
         0
     });
     let mut buf = Vec::new();
+    let mut tally = Tally::default();
     for (i, rec) in recs.iter().enumerate() {
         let row = first_row + i as u64;
         let priced = layout.entry(rec).and_then(|e| {
@@ -249,7 +303,7 @@ fn process_part(
                 part.rejects.push(io::reject(row, column, reason, rec));
             }
             Ok(p) => {
-                sum.add(&p);
+                tally.add(&p);
                 match format {
                     Format::Csv if detail => {
                         io::csv_detail_rows(&mut w, layout, rec, row, &p, &mut buf)?
@@ -260,6 +314,7 @@ fn process_part(
             }
         }
     }
+    sum.add_tally(&tally);
     part.csv = if detail {
         w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?
     } else {
@@ -366,8 +421,31 @@ pub fn open(
     ))
 }
 
+/// A chunk in flight: its records, shared by the tasks that price its parts, and the parts'
+/// results as they finish (in any order).
+struct Flight<'e> {
+    seq: u64,
+    first_row: u64,
+    records: Arc<Vec<ByteRecord>>,
+    done: Mutex<Vec<Option<PartResult<'e>>>>,
+    left: AtomicUsize,
+}
+
+type PartResult<'e> = Result<(io::Part<'e>, Summary), BatchError>;
+
+/// Chunks priced ahead of the writer, at most: enough that no worker waits at the end of a
+/// chunk for the others (the next chunk's parts are already queued), few enough that memory
+/// stays flat.
+const IN_FLIGHT: usize = 3;
+
 /// Quotes every row of `source` into `sink`, rejections into `rejects`; calls `progress` with
 /// the source's position after each chunk. Returns the summary (`read = quoted + rejected`).
+///
+/// Three kinds of thread: a reader, the pool's workers and a writer. The reader reads chunks;
+/// each chunk is cut into parts which are queued on the pool (first in, first out) as soon
+/// as the chunk is read, without waiting for the previous chunk to finish (at most
+/// [`IN_FLIGHT`] chunks are between the reader and the writer); the task that finishes a
+/// chunk's last part hands the chunk to the writer, which writes chunks in input order.
 pub fn run(
     engine: &Engine,
     job: Job,
@@ -387,14 +465,20 @@ pub fn run(
         .build()
         .map_err(|e| BatchError::Usage(format!("thread pool: {e}")))?;
     let threads = pool.current_num_threads().max(1);
-    let pricer = Pricer::new(engine, opts.memo_periods, opts.detail);
+    let pricer = &Pricer::new(engine, opts.memo_periods, opts.detail);
     let chunk = opts.chunk_rows.max(1);
+    let detail = opts.detail;
     let mut source = source;
     let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);
-    let (tx_out, rx_out) = sync_channel::<Processed>(2);
+    // Finished chunks, in any order, to the writer.
+    let (tx_done, rx_done) = std::sync::mpsc::channel::<Arc<Flight<'_>>>();
+    // Tokens for chunks in flight: the writer gives one back per chunk written.
+    let (tx_token, rx_token) = sync_channel::<()>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        let _ = tx_token.send(());
+    }
     // Written chunks go back to the reader, which reads into their records.
-    let (tx_back, rx_back) = sync_channel::<Vec<ByteRecord>>(4);
-    let mut summary = Summary::default();
+    let (tx_back, rx_back) = sync_channel::<Vec<ByteRecord>>(IN_FLIGHT + 1);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
             loop {
@@ -418,74 +502,109 @@ pub fn run(
         });
         let mut sink = sink;
         let mut rejects = rejects;
-        let writer = s.spawn(move || -> Result<(), BatchError> {
-            for p in rx_out {
-                sink.write(&p.records, &p.parts)?;
-                let _ = tx_back.try_send(p.records);
-                if let Some(r) = rejects.as_mut() {
-                    for part in &p.parts {
-                        r.write(&part.rejects)?;
+        let writer = s.spawn(move || -> Result<Summary, BatchError> {
+            let mut summary = Summary::default();
+            let mut next = 0u64;
+            let mut waiting = std::collections::BTreeMap::new();
+            for f in rx_done {
+                waiting.insert(f.seq, f);
+                while let Some(f) = waiting.remove(&next) {
+                    next += 1;
+                    let done =
+                        std::mem::take(&mut *f.done.lock().unwrap_or_else(|p| p.into_inner()));
+                    let mut parts = Vec::with_capacity(done.len());
+                    for d in done {
+                        let (p, s) = d.ok_or_else(|| {
+                            BatchError::Usage("internal error: a part was not priced".into())
+                        })??;
+                        summary.merge(&s);
+                        parts.push(p);
                     }
+                    sink.write(&f.records, &parts)?;
+                    if let Some(r) = rejects.as_mut() {
+                        for part in &parts {
+                            r.write(&part.rejects)?;
+                        }
+                    }
+                    drop(parts);
+                    if let Ok(f) = Arc::try_unwrap(f)
+                        && let Ok(recs) = Arc::try_unwrap(f.records)
+                    {
+                        let _ = tx_back.try_send(recs);
+                    }
+                    let _ = tx_token.send(());
                 }
+            }
+            if !waiting.is_empty() {
+                return Err(BatchError::Usage(
+                    "internal error: a chunk was not priced".into(),
+                ));
             }
             sink.finish()?;
             if let Some(r) = rejects {
                 r.finish()?;
             }
-            Ok(())
+            Ok(summary)
         });
-        let mut first_row = 1u64;
-        let result = (|| -> Result<(), BatchError> {
-            for recs in rx_in {
+        let result = pool.in_place_scope_fifo(|scope| -> Result<(), BatchError> {
+            let mut first_row = 1u64;
+            for (seq, recs) in (0u64..).zip(rx_in) {
                 let recs = recs?;
-                let part_rows = recs.len().div_ceil(threads * 16).max(128);
-                let done: Vec<Result<(io::Part, Summary), BatchError>> = pool.install(|| {
-                    recs.par_chunks(part_rows)
-                        .enumerate()
-                        .map(|(k, c)| {
-                            process_part(
-                                &pricer,
-                                layout,
-                                format,
-                                opts.detail,
-                                first_row + (k * part_rows) as u64,
-                                c,
-                            )
-                        })
-                        .collect()
-                });
-                let mut parts = Vec::with_capacity(done.len());
-                for d in done {
-                    let (p, s) = d?;
-                    summary.merge(&s);
-                    parts.push(p);
-                }
-                first_row += recs.len() as u64;
-                if tx_out
-                    .send(Processed {
-                        records: recs,
-                        parts,
-                    })
-                    .is_err()
-                {
+                if rx_token.recv().is_err() {
+                    // The writer stopped (its error is reported below).
                     break;
+                }
+                let part_rows = recs.len().div_ceil(threads * 16).max(128);
+                let parts = recs.len().div_ceil(part_rows);
+                let n = recs.len() as u64;
+                let flight = Arc::new(Flight {
+                    seq,
+                    first_row,
+                    records: Arc::new(recs),
+                    done: Mutex::new((0..parts).map(|_| None).collect()),
+                    left: AtomicUsize::new(parts),
+                });
+                first_row += n;
+                for k in 0..parts {
+                    let flight = flight.clone();
+                    let tx_done = tx_done.clone();
+                    scope.spawn_fifo(move |_| {
+                        let from = k * part_rows;
+                        let recs =
+                            &flight.records[from..(from + part_rows).min(flight.records.len())];
+                        let r = process_part(
+                            pricer,
+                            layout,
+                            format,
+                            detail,
+                            flight.first_row + from as u64,
+                            recs,
+                        );
+                        flight.done.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(r);
+                        if flight.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                            let _ = tx_done.send(flight);
+                        }
+                    });
                 }
             }
             Ok(())
-        })();
-        drop(tx_out);
+        });
+        drop(tx_done);
         let w = writer
             .join()
             .map_err(|_| BatchError::Usage("the writer thread panicked".into()))?;
         let _ = reader.join();
+        let summary = w?;
         result?;
-        w
-    })?;
-    if summary.read != summary.quoted + summary.rejected {
-        return Err(BatchError::Usage(format!(
-            "internal error: {} rows read but {} quoted and {} rejected",
-            summary.read, summary.quoted, summary.rejected
-        )));
-    }
-    Ok(summary)
+        Ok::<Summary, BatchError>(summary)
+    })
+    .and_then(|summary| {
+        if summary.read != summary.quoted + summary.rejected {
+            return Err(BatchError::Usage(format!(
+                "internal error: {} rows read but {} quoted and {} rejected",
+                summary.read, summary.quoted, summary.rejected
+            )));
+        }
+        Ok(summary)
+    })
 }

@@ -121,11 +121,11 @@ pub struct Stack {
 
 /// One row's result: what the batch writes.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Priced {
+pub struct Priced<'e> {
     /// The value-independent part.
     pub stack: Arc<Stack>,
-    /// HTS revision in force.
-    pub revision: Arc<str>,
+    /// HTS revision in force (borrowed from the engine: no reference count per row).
+    pub revision: &'e str,
     /// Customs value.
     pub value: Decimal,
     /// Per line (same order as `stack.lines`): basis value and amount — with a detail
@@ -156,6 +156,11 @@ fn cents(x: Decimal) -> Decimal {
 /// whenever that computation is itself exact (product under 2^96, scale at most 28 after the
 /// division); otherwise the decimal computation.
 fn percent_of(v: Decimal, p: Decimal) -> Decimal {
+    Decimal::from_i128_with_scale(percent_cents(v, p), 2)
+}
+
+/// [`percent_of`] in cents.
+fn percent_cents(v: Decimal, p: Decimal) -> i128 {
     let (mv, mp) = (v.mantissa(), p.mantissa());
     let k = v.scale() + p.scale();
     if mv >= 0
@@ -166,10 +171,9 @@ fn percent_of(v: Decimal, p: Decimal) -> Decimal {
     {
         let d = 10i128.pow(k);
         let (q, r) = (m / d, m % d);
-        let c = if 2 * r >= d { q + 1 } else { q };
-        return Decimal::from_i128_with_scale(c, 2);
+        return if 2 * r >= d { q + 1 } else { q };
     }
-    cents(v * p / Decimal::ONE_HUNDRED)
+    cents(v * p / Decimal::ONE_HUNDRED).mantissa()
 }
 
 /// The base duty of a specific or compound general rate at the row's value and quantity,
@@ -266,9 +270,9 @@ impl Stack {
     }
 }
 
-impl Priced {
+impl<'e> Priced<'e> {
     /// The row as quoted, on its stack; `detail` keeps per-line amounts.
-    fn from_quote(q: &Quote, stack: Arc<Stack>, detail: bool, revision: Arc<str>) -> Priced {
+    fn from_quote(q: &Quote, stack: Arc<Stack>, detail: bool, revision: &'e str) -> Priced<'e> {
         let mut by_authority = [Decimal::ZERO; 8];
         for (l, r) in q.lines.iter().zip(&stack.rates) {
             by_authority[usize::from(r.column)] += l.amount;
@@ -301,18 +305,20 @@ impl Priced {
         fees: (Option<Decimal>, Option<Decimal>),
         v: Decimal,
         base: Option<Decimal>,
-        revision: Arc<str>,
+        revision: &'e str,
         detail: bool,
-    ) -> Priced {
-        let mut by_authority = [Decimal::ZERO; 8];
+    ) -> Priced<'e> {
+        // Every amount is whole cents (scale 2): sums in integers are the decimal sums.
+        let mut by_authority = [0i128; 8];
         let mut amounts = Vec::with_capacity(if detail { stack.rates.len() } else { 0 });
-        let mut total = Decimal::ZERO;
-        let mut ieepa = Decimal::ZERO;
+        let mut total = 0i128;
+        let mut ieepa = 0i128;
+        let base = base.map(|b| cents(b).mantissa());
         for l in &stack.rates {
             let amount = match l.percent {
-                Some(p) if !p.is_zero() => percent_of(v, p),
-                Some(_) => cents(Decimal::ZERO),
-                None => base.unwrap_or_else(|| cents(Decimal::ZERO)),
+                Some(p) if !p.is_zero() => percent_cents(v, p),
+                Some(_) => 0,
+                None => base.unwrap_or(0),
             };
             by_authority[usize::from(l.column)] += amount;
             total += amount;
@@ -320,10 +326,12 @@ impl Priced {
                 ieepa += amount;
             }
             if detail {
-                amounts.push((v, amount));
+                amounts.push((v, Decimal::from_i128_with_scale(amount, 2)));
             }
         }
-        let total_duty = cents(total);
+        let by_authority = by_authority.map(|c| Decimal::from_i128_with_scale(c, 2));
+        let ieepa = Decimal::from_i128_with_scale(ieepa, 2);
+        let total_duty = Decimal::from_i128_with_scale(total, 2);
         let mut effective_rate = (total_duty / v * Decimal::ONE_HUNDRED)
             .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
         effective_rate.rescale(4);
@@ -334,7 +342,7 @@ impl Priced {
             amounts,
             total_duty,
             effective_rate,
-            ieepa_duty: cents(ieepa),
+            ieepa_duty: ieepa,
             by_authority,
             mpf: fees.0,
             hmf: fees.1,
@@ -422,7 +430,7 @@ const SHARDS: usize = 64;
 /// Prices rows: the engine, the revisions' names, and the shared memo.
 pub struct Pricer<'e> {
     engine: &'e Engine,
-    revisions: Vec<Arc<str>>,
+    revisions: Vec<&'e str>,
     detail: bool,
     shards: Option<Vec<Mutex<Shard<'e>>>>,
     per_shard: usize,
@@ -466,7 +474,7 @@ impl<'e> Pricer<'e> {
                 .schedule()
                 .revisions()
                 .iter()
-                .map(|r| Arc::from(r.id.as_str()))
+                .map(|r| r.id.as_str())
                 .collect(),
             detail,
             shards,
@@ -511,13 +519,25 @@ impl<'e> Pricer<'e> {
     }
 
     /// The name of the revision in force on a covered date.
-    fn revision(&self, date: jiff::civil::Date) -> Option<Arc<str>> {
+    fn revision(&self, date: jiff::civil::Date) -> Option<&'e str> {
         let i = self.engine.schedule().revision_at(date).ok()?;
-        self.revisions.get(usize::from(i)).cloned()
+        self.revisions.get(usize::from(i)).copied()
+    }
+
+    /// The revision of a direct quote: the one in force on its date, which is the one the
+    /// engine quoted (found by name should the two ever part).
+    fn revision_of(&self, q: &Quote) -> Result<&'e str, QuoteError> {
+        self.revision(q.entry_date)
+            .filter(|r| *r == q.revision)
+            .or_else(|| self.revisions.iter().copied().find(|r| *r == q.revision))
+            .ok_or_else(|| QuoteError::Input {
+                field: "entry_date",
+                message: format!("revision {} is not in the schedule", q.revision),
+            })
     }
 
     /// Prices one entry line.
-    pub fn price(&self, e: &Entry, stats: &mut MemoStats) -> Result<Priced, QuoteError> {
+    pub fn price(&self, e: &Entry, stats: &mut MemoStats) -> Result<Priced<'e>, QuoteError> {
         let d = e.entry_date;
         let (Some(shards), Some(key)) = (&self.shards, self.key(e)) else {
             stats.direct += 1;
@@ -560,9 +580,7 @@ impl<'e> Pricer<'e> {
         }
         stats.direct += 1;
         let (q, mut valid) = self.engine.quote_valid(e)?;
-        let revision = self
-            .revision(d)
-            .unwrap_or_else(|| Arc::from(q.revision.as_str()));
+        let revision = self.revision_of(&q)?;
         if self.detail
             && let Ok(i) = self.engine.schedule().revision_at(d)
         {
@@ -620,11 +638,9 @@ impl<'e> Pricer<'e> {
         Ok(Priced::from_quote(&q, stack, self.detail, revision))
     }
 
-    fn direct(&self, e: &Entry) -> Result<Priced, QuoteError> {
+    fn direct(&self, e: &Entry) -> Result<Priced<'e>, QuoteError> {
         let q = self.engine.quote(e)?;
-        let revision = self
-            .revision(e.entry_date)
-            .unwrap_or_else(|| Arc::from(q.revision.as_str()));
+        let revision = self.revision_of(&q)?;
         let stack = Arc::new(Stack::of(&q, self.detail));
         Ok(Priced::from_quote(&q, stack, self.detail, revision))
     }

@@ -201,13 +201,22 @@ impl Layout {
         if !mode.is_empty() {
             e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
         }
-        let yes_no = |k: usize| match self.text(r, k).to_ascii_lowercase().as_str() {
-            "" | "false" | "no" | "0" | "n" => Ok(false),
-            "true" | "yes" | "1" | "y" => Ok(true),
-            other => Err(fail(
-                k,
-                format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"),
-            )),
+        let yes_no = |k: usize| {
+            let t = self.text(r, k);
+            let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+            if t.is_empty() || is(["false", "no", "0", "n"]) {
+                Ok(false)
+            } else if is(["true", "yes", "1", "y"]) {
+                Ok(true)
+            } else {
+                Err(fail(
+                    k,
+                    format!(
+                        "{:?} is not a yes/no value (true, false, yes, no, 1, 0)",
+                        t.to_ascii_lowercase()
+                    ),
+                ))
+            }
         };
         e.transshipped = yes_no(TRANSSHIPPED)?;
         e.metal_weight_percent = opt_money(METAL_WEIGHT)?;
