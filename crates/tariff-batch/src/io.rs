@@ -16,7 +16,7 @@ use arrow_array::types::{
     Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
     Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
@@ -329,23 +329,31 @@ impl Source for ParquetSource {
 }
 
 /// One processed part of a chunk: its output in the sink's form.
-pub struct Part<'e> {
+pub struct Part {
     /// First data row (1-based) of the part.
     pub first_row: u64,
     /// Pre-formatted CSV rows (CSV sinks).
     pub csv: Vec<u8>,
-    /// Quoted rows: index in the part and result (Parquet sinks).
-    pub rows: Vec<(usize, Priced<'e>)>,
+    /// The quoted rows as Arrow columns, in the sink's schema (Parquet sinks).
+    pub columns: Vec<ArrayRef>,
+    /// How many rows `columns` hold.
+    pub column_rows: usize,
     /// Rejected rows.
     pub rejects: Vec<Rejection>,
 }
 
 /// Where rows go.
 pub trait Sink: Send {
-    /// Writes one chunk's parts, in order.
-    fn write(&mut self, records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError>;
+    /// Writes one chunk's parts, in order; `pool` is the batch's thread pool, for sinks that
+    /// encode in parallel.
+    fn write(
+        &mut self,
+        records: &[ByteRecord],
+        parts: &[Part],
+        pool: &rayon::ThreadPool,
+    ) -> Result<(), BatchError>;
     /// Flushes and closes.
-    fn finish(self: Box<Self>) -> Result<(), BatchError>;
+    fn finish(self: Box<Self>, pool: &rayon::ThreadPool) -> Result<(), BatchError>;
 }
 
 /// CSV output to any writer (rows are formatted in parallel beforehand, in parts of a few
@@ -365,13 +373,18 @@ impl<W: Write + Send> CsvSink<W> {
 }
 
 impl<W: Write + Send> Sink for CsvSink<W> {
-    fn write(&mut self, _records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError> {
+    fn write(
+        &mut self,
+        _records: &[ByteRecord],
+        parts: &[Part],
+        _pool: &rayon::ThreadPool,
+    ) -> Result<(), BatchError> {
         for p in parts {
             self.out.write_all(&p.csv)?;
         }
         Ok(())
     }
-    fn finish(mut self: Box<Self>) -> Result<(), BatchError> {
+    fn finish(mut self: Box<Self>, _pool: &rayon::ThreadPool) -> Result<(), BatchError> {
         self.out.flush()?;
         Ok(())
     }
@@ -541,55 +554,71 @@ pub fn csv_detail_rows(
     Ok(())
 }
 
-/// Parquet output to a file.
+/// Parquet output to a file: each part's rows are built into Arrow columns by the worker
+/// that priced them ([`ParquetColumns`]); the sink encodes the columns of a chunk in
+/// parallel on the batch's pool, one task per column (dictionary, Snappy), and appends the
+/// encoded column chunks to the file when a row group is full.
 pub struct ParquetSink {
-    writer: parquet::arrow::ArrowWriter<std::fs::File>,
+    file: parquet::file::writer::SerializedFileWriter<std::fs::File>,
+    factory: parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory,
     schema: SchemaRef,
-    layout: Layout,
-    detail: bool,
+    /// The open row group's column writers and rows.
+    open: Option<(Vec<parquet::arrow::arrow_writer::ArrowColumnWriter>, usize)>,
+    row_groups: usize,
 }
+
+/// Rows per row group (at least; a row group closes after the chunk that fills it).
+const ROW_GROUP_ROWS: usize = 16_384;
 
 fn money_field(name: &str, nullable: bool) -> Field {
     Field::new(name, DataType::Decimal128(18, 2), nullable)
 }
 
 fn mantissa(d: Decimal, scale: u32) -> i128 {
+    if d.scale() == scale {
+        return d.mantissa();
+    }
     let mut d = d;
     d.rescale(scale);
     d.mantissa()
 }
 
-impl ParquetSink {
-    /// Creates the file's writer (Snappy, row groups of up to 16,384 rows).
-    pub fn new(file: std::fs::File, layout: &Layout, detail: bool) -> Result<Self, BatchError> {
-        let mut fields: Vec<Field> = Vec::new();
-        if detail {
-            for c in detail_columns() {
-                fields.push(match c.as_str() {
-                    "row" | "line" => Field::new(c, DataType::UInt64, false),
-                    "basis_value" => Field::new(c, DataType::Decimal128(38, 6), false),
-                    "amount" => money_field(&c, false),
-                    _ => Field::new(c, DataType::Utf8, true),
-                });
-            }
-        } else {
-            for n in &layout.names {
-                fields.push(Field::new(n, DataType::Utf8, true));
-            }
-            for c in summary_columns() {
-                fields.push(match c.as_str() {
-                    "row" => Field::new(c, DataType::UInt64, false),
-                    "effective_rate" => Field::new(c, DataType::Decimal128(12, 4), false),
-                    "mpf" | "hmf" => money_field(&c, true),
-                    "headings" | "revision" | "warnings" => Field::new(c, DataType::Utf8, false),
-                    _ => money_field(&c, false),
-                });
-            }
+/// The Parquet output schema.
+pub fn parquet_schema(layout: &Layout, detail: bool) -> SchemaRef {
+    let mut fields: Vec<Field> = Vec::new();
+    if detail {
+        for c in detail_columns() {
+            fields.push(match c.as_str() {
+                "row" | "line" => Field::new(c, DataType::UInt64, false),
+                "basis_value" => Field::new(c, DataType::Decimal128(38, 6), false),
+                "amount" => money_field(&c, false),
+                _ => Field::new(c, DataType::Utf8, true),
+            });
         }
-        let schema = Arc::new(Schema::new(fields));
+    } else {
+        for n in &layout.names {
+            fields.push(Field::new(n, DataType::Utf8, true));
+        }
+        for c in summary_columns() {
+            fields.push(match c.as_str() {
+                "row" => Field::new(c, DataType::UInt64, false),
+                "effective_rate" => Field::new(c, DataType::Decimal128(12, 4), false),
+                "mpf" | "hmf" => money_field(&c, true),
+                "headings" | "revision" | "warnings" => Field::new(c, DataType::Utf8, false),
+                _ => money_field(&c, false),
+            });
+        }
+    }
+    Arc::new(Schema::new(fields))
+}
+
+impl ParquetSink {
+    /// Creates the file's writer (Snappy, row groups of about 16,384 rows).
+    pub fn new(file: std::fs::File, layout: &Layout, detail: bool) -> Result<Self, BatchError> {
+        let schema = parquet_schema(layout, detail);
         let mut props = parquet::file::properties::WriterProperties::builder()
             .set_compression(parquet::basic::Compression::SNAPPY)
-            .set_max_row_group_row_count(Some(16_384));
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
         // Numbers are written plain: a dictionary buys them little after Snappy and costs a
         // hash per value. So are carried-through columns the batch does not know (entry
         // references and the like, mostly distinct); the texts that repeat (HTS numbers,
@@ -610,13 +639,39 @@ impl ParquetSink {
             }
         }
         let props = props.build();
-        let writer = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props))?;
+        // The Arrow writer sets up the file (schema, Arrow metadata); its row-group
+        // factory then gives column writers that can run on any thread.
+        let (file, factory) =
+            parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props))?
+                .into_serialized_writer()?;
         Ok(ParquetSink {
-            writer,
+            file,
+            factory,
             schema,
-            layout: layout.clone(),
-            detail,
+            open: None,
+            row_groups: 0,
         })
+    }
+
+    /// Encodes the open row group's last pages and appends it to the file.
+    fn close_row_group(&mut self, pool: &rayon::ThreadPool) -> Result<(), BatchError> {
+        use rayon::prelude::*;
+        let Some((writers, _)) = self.open.take() else {
+            return Ok(());
+        };
+        let chunks: Vec<_> = pool.install(|| {
+            writers
+                .into_par_iter()
+                .map(|w| w.close())
+                .collect::<Result<_, _>>()
+        })?;
+        let mut rg = self.file.next_row_group()?;
+        for c in chunks {
+            c.append_to_row_group(&mut rg)?;
+        }
+        rg.close()?;
+        self.row_groups += 1;
+        Ok(())
     }
 }
 
@@ -626,52 +681,56 @@ fn dec_builder(cap: usize, p: u8, s: i8) -> Decimal128Builder {
         .expect("valid precision")
 }
 
-impl Sink for ParquetSink {
-    fn write(&mut self, records: &[ByteRecord], parts: &[Part<'_>]) -> Result<(), BatchError> {
-        let n: usize = parts.iter().map(|p| p.rows.len()).sum();
-        let rows = || {
-            parts.iter().flat_map(|p| {
-                p.rows.iter().map(move |(i, pr)| {
-                    (
-                        p.first_row + *i as u64,
-                        *i + (p.first_row - parts[0].first_row) as usize,
-                        pr,
-                    )
-                })
-            })
+/// One part's quoted rows, built into the columns of [`parquet_schema`] as they are priced.
+pub struct ParquetColumns {
+    detail: bool,
+    rows: usize,
+    row: UInt64Builder,
+    /// Carried-through input columns (summary), or the detail form's texts.
+    texts: Vec<StringBuilder>,
+    /// Money columns (summary: total, rate, 8 authorities, IEEPA, MPF, HMF; detail: basis
+    /// value, amount).
+    money: Vec<Decimal128Builder>,
+    /// The detail form's line numbers.
+    line: UInt64Builder,
+}
+
+impl ParquetColumns {
+    /// Builders for about `cap` rows.
+    pub fn new(layout: &Layout, detail: bool, cap: usize) -> ParquetColumns {
+        let texts = if detail { 11 } else { layout.names.len() + 3 };
+        let money = if detail {
+            vec![dec_builder(cap * 2, 38, 6), dec_builder(cap * 2, 18, 2)]
+        } else {
+            let mut m = vec![dec_builder(cap, 18, 2), dec_builder(cap, 12, 4)];
+            m.extend((0..AUTHORITIES.len() + 3).map(|_| dec_builder(cap, 18, 2)));
+            m
         };
-        let mut cols: Vec<ArrayRef> = Vec::new();
-        let text = |f: &dyn Fn(&ByteRecord, &Priced, &mut StringBuilder)| -> ArrayRef {
-            let mut b = StringBuilder::with_capacity(n, n * 8);
-            for (_, idx, pr) in rows() {
-                f(&records[idx], pr, &mut b);
-            }
-            Arc::new(b.finish())
-        };
+        ParquetColumns {
+            detail,
+            rows: 0,
+            row: UInt64Builder::with_capacity(cap),
+            texts: (0..texts)
+                .map(|_| StringBuilder::with_capacity(cap, cap * 12))
+                .collect(),
+            money,
+            line: UInt64Builder::with_capacity(if detail { cap * 2 } else { 0 }),
+        }
+    }
+
+    /// Adds a quoted row (or, in detail form, its duty lines).
+    pub fn push(&mut self, layout: &Layout, rec: &ByteRecord, row: u64, p: &Priced) {
         if self.detail {
-            let lines: Vec<(u64, usize, &Priced, usize)> = rows()
-                .flat_map(|(row, idx, pr)| {
-                    (0..pr.stack.lines.len()).map(move |l| (row, idx, pr, l))
-                })
-                .collect();
-            let m = lines.len();
-            let mut row_b = UInt64Builder::with_capacity(m);
-            let mut line_b = UInt64Builder::with_capacity(m);
-            let mut bv_b = dec_builder(m, 38, 6);
-            let mut amt_b = dec_builder(m, 18, 2);
-            let mut strs: Vec<StringBuilder> = (0..11).map(|_| StringBuilder::new()).collect();
-            for (row, idx, pr, l) in &lines {
-                let li = &pr.stack.lines[*l];
-                let (bv, amt) = pr.amounts[*l];
-                row_b.append_value(*row);
-                line_b.append_value(*l as u64 + 1);
-                bv_b.append_value(mantissa(bv, 6));
-                amt_b.append_value(mantissa(amt, 2));
-                let rec = &records[*idx];
+            for (l, (li, (bv, amt))) in p.stack.lines.iter().zip(&p.amounts).enumerate() {
+                self.rows += 1;
+                self.row.append_value(row);
+                self.line.append_value(l as u64 + 1);
+                self.money[0].append_value(mantissa(*bv, 6));
+                self.money[1].append_value(mantissa(*amt, 2));
                 let vals: [Option<&str>; 11] = [
-                    Some(self.layout.text(rec, 0)),
-                    Some(self.layout.text(rec, 1)),
-                    Some(self.layout.text(rec, 2)),
+                    Some(layout.text(rec, 0)),
+                    Some(layout.text(rec, 1)),
+                    Some(layout.text(rec, 2)),
                     Some(&li.heading),
                     Some(&li.authority),
                     li.measure.as_deref(),
@@ -681,67 +740,119 @@ impl Sink for ParquetSink {
                     Some(&li.citation),
                     li.note.as_deref(),
                 ];
-                for (b, v) in strs.iter_mut().zip(vals) {
+                for (b, v) in self.texts.iter_mut().zip(vals) {
                     b.append_option(v);
                 }
             }
-            let mut s = strs
-                .into_iter()
-                .map(|mut b| Arc::new(b.finish()) as ArrayRef);
-            let mut nx = || s.next().expect("11 string columns");
-            cols.push(Arc::new(row_b.finish()));
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(Arc::new(line_b.finish()));
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(Arc::new(bv_b.finish()));
-            cols.push(Arc::new(amt_b.finish()));
-            cols.push(nx());
-            cols.push(nx());
-            cols.push(nx());
-        } else {
-            for c in 0..self.layout.names.len() {
-                cols.push(text(&|r, _, b| match r.get(c) {
-                    // Quoted rows are valid UTF-8 (checked when parsed).
-                    Some(f) => b.append_value(String::from_utf8_lossy(f)),
-                    None => b.append_null(),
-                }));
-            }
-            let mut row_b = UInt64Builder::with_capacity(n);
-            for (row, _, _) in rows() {
-                row_b.append_value(row);
-            }
-            cols.push(Arc::new(row_b.finish()));
-            let money = |f: &dyn Fn(&Priced) -> Option<Decimal>, scale: u32, p: u8| -> ArrayRef {
-                let mut b = dec_builder(n, p, scale as i8);
-                for (_, _, pr) in rows() {
-                    b.append_option(f(pr).map(|d| mantissa(d, scale)));
-                }
-                Arc::new(b.finish())
-            };
-            cols.push(money(&|p| Some(p.total_duty), 2, 18));
-            cols.push(money(&|p| Some(p.effective_rate), 4, 12));
-            for a in 0..AUTHORITIES.len() {
-                cols.push(money(&|p| Some(p.by_authority[a]), 2, 18));
-            }
-            cols.push(money(&|p| Some(p.ieepa_duty), 2, 18));
-            cols.push(money(&|p| p.mpf, 2, 18));
-            cols.push(money(&|p| p.hmf, 2, 18));
-            cols.push(text(&|_, p, b| b.append_value(&*p.stack.headings)));
-            cols.push(text(&|_, p, b| b.append_value(p.revision)));
-            cols.push(text(&|_, p, b| b.append_value(&*p.stack.warnings)));
+            return;
         }
-        let batch = RecordBatch::try_new(self.schema.clone(), cols)?;
-        self.writer.write(&batch)?;
+        self.rows += 1;
+        let n = layout.names.len();
+        for (c, b) in self.texts[..n].iter_mut().enumerate() {
+            match rec.get(c) {
+                // Quoted rows are valid UTF-8 (checked when parsed).
+                Some(f) => b.append_value(String::from_utf8_lossy(f)),
+                None => b.append_null(),
+            }
+        }
+        self.row.append_value(row);
+        let m = &mut self.money;
+        m[0].append_value(mantissa(p.total_duty, 2));
+        m[1].append_value(mantissa(p.effective_rate, 4));
+        for (b, d) in m[2..10].iter_mut().zip(p.by_authority) {
+            b.append_value(mantissa(d, 2));
+        }
+        m[10].append_value(mantissa(p.ieepa_duty, 2));
+        m[11].append_option(p.mpf.map(|d| mantissa(d, 2)));
+        m[12].append_option(p.hmf.map(|d| mantissa(d, 2)));
+        self.texts[n].append_value(&*p.stack.headings);
+        self.texts[n + 1].append_value(p.revision);
+        self.texts[n + 2].append_value(&*p.stack.warnings);
+    }
+
+    /// Rows (output rows: duty lines in detail form) added.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether no row was added.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The columns, in schema order.
+    pub fn finish(mut self) -> Vec<ArrayRef> {
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        let mut texts = self
+            .texts
+            .iter_mut()
+            .map(|b| Arc::new(b.finish()) as ArrayRef);
+        let mut money = self
+            .money
+            .iter_mut()
+            .map(|b| Arc::new(b.finish()) as ArrayRef);
+        if self.detail {
+            let mut t = || texts.next().expect("11 text columns");
+            cols.push(Arc::new(self.row.finish()));
+            cols.extend([t(), t(), t()]);
+            cols.push(Arc::new(self.line.finish()));
+            cols.extend([t(), t(), t(), t(), t()]);
+            cols.extend(money.by_ref());
+            cols.extend(texts);
+        } else {
+            let texts: Vec<ArrayRef> = texts.collect();
+            let (carried, ours) = texts.split_at(texts.len() - 3);
+            cols.extend(carried.iter().cloned());
+            cols.push(Arc::new(self.row.finish()));
+            cols.extend(money);
+            cols.extend(ours.iter().cloned());
+        }
+        cols
+    }
+}
+
+impl Sink for ParquetSink {
+    fn write(
+        &mut self,
+        _records: &[ByteRecord],
+        parts: &[Part],
+        pool: &rayon::ThreadPool,
+    ) -> Result<(), BatchError> {
+        use rayon::prelude::*;
+        let n: usize = parts.iter().map(|p| p.column_rows).sum();
+        if n == 0 {
+            return Ok(());
+        }
+        if self.open.is_none() {
+            let writers = self.factory.create_column_writers(self.row_groups)?;
+            self.open = Some((writers, 0));
+        }
+        let (writers, rows) = self.open.as_mut().expect("opened above");
+        let fields = self.schema.fields();
+        pool.install(|| {
+            writers
+                .par_iter_mut()
+                .enumerate()
+                .try_for_each(|(c, w)| -> Result<(), BatchError> {
+                    for p in parts.iter().filter(|p| p.column_rows > 0) {
+                        for leaf in
+                            parquet::arrow::arrow_writer::compute_leaves(&fields[c], &p.columns[c])?
+                        {
+                            w.write(&leaf)?;
+                        }
+                    }
+                    Ok(())
+                })
+        })?;
+        *rows += n;
+        if *rows >= ROW_GROUP_ROWS {
+            self.close_row_group(pool)?;
+        }
         Ok(())
     }
-    fn finish(self: Box<Self>) -> Result<(), BatchError> {
-        self.writer.close()?;
+    fn finish(mut self: Box<Self>, pool: &rayon::ThreadPool) -> Result<(), BatchError> {
+        self.close_row_group(pool)?;
+        self.file.close()?;
         Ok(())
     }
 }

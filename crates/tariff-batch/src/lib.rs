@@ -257,14 +257,14 @@ pub fn output_header(layout: &Layout, detail: bool) -> Result<Vec<String>, Batch
     Ok(h)
 }
 
-fn process_part<'e>(
-    pricer: &Pricer<'e>,
+fn process_part(
+    pricer: &Pricer<'_>,
     layout: &Layout,
     format: Format,
     detail: bool,
     first_row: u64,
     recs: &[ByteRecord],
-) -> Result<(io::Part<'e>, Summary), BatchError> {
+) -> Result<(io::Part, Summary), BatchError> {
     let mut sum = Summary {
         read: recs.len() as u64,
         ..Summary::default()
@@ -272,9 +272,12 @@ fn process_part<'e>(
     let mut part = io::Part {
         first_row,
         csv: Vec::new(),
-        rows: Vec::new(),
+        columns: Vec::new(),
+        column_rows: 0,
         rejects: Vec::new(),
     };
+    let mut columns =
+        (format == Format::Parquet).then(|| io::ParquetColumns::new(layout, detail, recs.len()));
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::with_capacity(if format == Format::Csv && detail {
@@ -291,30 +294,44 @@ fn process_part<'e>(
     let mut tally = Tally::default();
     for (i, rec) in recs.iter().enumerate() {
         let row = first_row + i as u64;
+        // The row is formatted while its stack is borrowed from the memo.
+        let mut write = |p: &Priced<'_>| -> Result<(), BatchError> {
+            tally.add(p);
+            match format {
+                Format::Csv if detail => io::csv_detail_rows(&mut w, layout, rec, row, p, &mut buf),
+                Format::Csv => {
+                    io::csv_summary_row(&mut out, rec, row, p);
+                    Ok(())
+                }
+                Format::Parquet => {
+                    if let Some(c) = columns.as_mut() {
+                        c.push(layout, rec, row, p);
+                    }
+                    Ok(())
+                }
+            }
+        };
         let priced = layout.entry(rec).and_then(|e| {
-            pricer.price(&e, &mut sum.memo).map_err(|err| match err {
-                QuoteError::Input { field, message } => (field.to_string(), message),
-                other => (String::new(), other.to_string()),
-            })
+            pricer
+                .price_with(&e, &mut sum.memo, &mut write)
+                .map_err(|err| match err {
+                    QuoteError::Input { field, message } => (field.to_string(), message),
+                    other => (String::new(), other.to_string()),
+                })
         });
         match priced {
             Err((column, reason)) => {
                 sum.rejected += 1;
                 part.rejects.push(io::reject(row, column, reason, rec));
             }
-            Ok(p) => {
-                tally.add(&p);
-                match format {
-                    Format::Csv if detail => {
-                        io::csv_detail_rows(&mut w, layout, rec, row, &p, &mut buf)?
-                    }
-                    Format::Csv => io::csv_summary_row(&mut out, rec, row, &p),
-                    Format::Parquet => part.rows.push((i, p)),
-                }
-            }
+            Ok(written) => written?,
         }
     }
     sum.add_tally(&tally);
+    if let Some(c) = columns {
+        part.column_rows = c.len();
+        part.columns = c.finish();
+    }
     part.csv = if detail {
         w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?
     } else {
@@ -423,15 +440,15 @@ pub fn open(
 
 /// A chunk in flight: its records, shared by the tasks that price its parts, and the parts'
 /// results as they finish (in any order).
-struct Flight<'e> {
+struct Flight {
     seq: u64,
     first_row: u64,
     records: Arc<Vec<ByteRecord>>,
-    done: Mutex<Vec<Option<PartResult<'e>>>>,
+    done: Mutex<Vec<Option<PartResult>>>,
     left: AtomicUsize,
 }
 
-type PartResult<'e> = Result<(io::Part<'e>, Summary), BatchError>;
+type PartResult = Result<(io::Part, Summary), BatchError>;
 
 /// Chunks priced ahead of the writer, at most: enough that no worker waits at the end of a
 /// chunk for the others (the next chunk's parts are already queued), few enough that memory
@@ -465,13 +482,14 @@ pub fn run(
         .build()
         .map_err(|e| BatchError::Usage(format!("thread pool: {e}")))?;
     let threads = pool.current_num_threads().max(1);
+    let pool = &pool;
     let pricer = &Pricer::new(engine, opts.memo_periods, opts.detail);
     let chunk = opts.chunk_rows.max(1);
     let detail = opts.detail;
     let mut source = source;
     let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);
     // Finished chunks, in any order, to the writer.
-    let (tx_done, rx_done) = std::sync::mpsc::channel::<Arc<Flight<'_>>>();
+    let (tx_done, rx_done) = std::sync::mpsc::channel::<Arc<Flight>>();
     // Tokens for chunks in flight: the writer gives one back per chunk written.
     let (tx_token, rx_token) = sync_channel::<()>(IN_FLIGHT);
     for _ in 0..IN_FLIGHT {
@@ -520,7 +538,7 @@ pub fn run(
                         summary.merge(&s);
                         parts.push(p);
                     }
-                    sink.write(&f.records, &parts)?;
+                    sink.write(&f.records, &parts, pool)?;
                     if let Some(r) = rejects.as_mut() {
                         for part in &parts {
                             r.write(&part.rejects)?;
@@ -540,7 +558,7 @@ pub fn run(
                     "internal error: a chunk was not priced".into(),
                 ));
             }
-            sink.finish()?;
+            sink.finish(pool)?;
             if let Some(r) = rejects {
                 r.finish()?;
             }

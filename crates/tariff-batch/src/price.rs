@@ -119,13 +119,14 @@ pub struct Stack {
     pub(crate) plain: (bool, bool),
 }
 
-/// One row's result: what the batch writes.
+/// One row's result: what the batch writes. It borrows its stack from the memo (or from the
+/// direct quote) and its revision's name from the engine: no reference count per row.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Priced<'e> {
+pub struct Priced<'a> {
     /// The value-independent part.
-    pub stack: Arc<Stack>,
-    /// HTS revision in force (borrowed from the engine: no reference count per row).
-    pub revision: &'e str,
+    pub stack: &'a Stack,
+    /// HTS revision in force.
+    pub revision: &'a str,
     /// Customs value.
     pub value: Decimal,
     /// Per line (same order as `stack.lines`): basis value and amount — with a detail
@@ -270,9 +271,9 @@ impl Stack {
     }
 }
 
-impl<'e> Priced<'e> {
+impl<'a> Priced<'a> {
     /// The row as quoted, on its stack; `detail` keeps per-line amounts.
-    fn from_quote(q: &Quote, stack: Arc<Stack>, detail: bool, revision: &'e str) -> Priced<'e> {
+    fn from_quote(q: &Quote, stack: &'a Stack, detail: bool, revision: &'a str) -> Priced<'a> {
         let mut by_authority = [Decimal::ZERO; 8];
         for (l, r) in q.lines.iter().zip(&stack.rates) {
             by_authority[usize::from(r.column)] += l.amount;
@@ -301,13 +302,13 @@ impl<'e> Priced<'e> {
     /// `base` is the amount of the line without a percent (a specific or compound base
     /// rate), when there is one.
     fn derive(
-        stack: &Arc<Stack>,
+        stack: &'a Stack,
         fees: (Option<Decimal>, Option<Decimal>),
         v: Decimal,
         base: Option<Decimal>,
-        revision: &'e str,
+        revision: &'a str,
         detail: bool,
-    ) -> Priced<'e> {
+    ) -> Priced<'a> {
         // Every amount is whole cents (scale 2): sums in integers are the decimal sums.
         let mut by_authority = [0i128; 8];
         let mut amounts = Vec::with_capacity(if detail { stack.rates.len() } else { 0 });
@@ -336,7 +337,7 @@ impl<'e> Priced<'e> {
             .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
         effective_rate.rescale(4);
         Priced {
-            stack: stack.clone(),
+            stack,
             revision,
             value: v,
             amounts,
@@ -351,7 +352,7 @@ impl<'e> Priced<'e> {
 }
 
 /// How a fee follows the value for a trusted period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum FeeRule {
     /// Not computed.
     Absent,
@@ -371,6 +372,22 @@ struct Derivation<'e> {
     base: Option<&'e Rate>,
 }
 
+/// A date as a day number (days since 1970-01-01, clamped to `0..=u16::MAX`, which holds
+/// every date from 1970 to 2149): one comparison per bound where the memo looks up a row's
+/// period, and a small period. Validities lie within the dataset's coverage, so no two
+/// covered dates share a number and no date outside matches a period.
+fn day(d: jiff::civil::Date) -> u16 {
+    // Days from civil (H. Hinnant's algorithm), in the proleptic Gregorian calendar.
+    let (m, dd) = (i32::from(d.month()), i32::from(d.day()));
+    let y = i32::from(d.year()) - i32::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days.clamp(0, i32::from(u16::MAX)) as u16
+}
+
 /// The memo key: the entry less its value, its date and the amount of its quantity (see the
 /// module docs); in detail output, the revision (its name is in the citations).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -381,48 +398,83 @@ struct Key {
     /// Whether a quantity is given; its amount is not in the key, since a trusted key's
     /// duties are all ad valorem (see the module docs).
     has_quantity: bool,
-    loaded_on: Option<jiff::civil::Date>,
+    /// The loading date, packed (year, month, day in bits; exact for every date), 0 without
+    /// one.
+    loaded_on: u32,
     export: [u8; 2],
     mode: u8,
     revision: u16,
 }
 
-/// A key's memo over the entry dates `[from, until)` of one validity: the stack and fee
-/// rules to derive rows from, or `None` when the quote was not linear in the value (rows
-/// are then quoted directly).
-struct Period<'e> {
-    from: jiff::civil::Date,
-    until: jiff::civil::Date,
-    memo: Option<(Arc<Stack>, Derivation<'e>)>,
+/// A key's memo over the entry dates `[from, until)` (as [`day`]s) of one validity: the
+/// index of the stack and fee rules to derive rows from in the shard's table, or
+/// [`NOT_LINEAR`] when the quote was not linear in the value (rows are then quoted
+/// directly).
+#[derive(Clone, Copy)]
+struct Period {
+    from: u16,
+    until: u16,
+    derivation: u32,
 }
 
-impl Period<'_> {
-    fn covers(&self, d: jiff::civil::Date) -> bool {
-        self.from <= d && d < self.until
-    }
-}
+const NOT_LINEAR: u32 = u32::MAX;
 
-/// A key's periods: the first inline (most keys have one or two), the others after it.
-struct Periods<'e> {
-    first: Period<'e>,
-    more: Vec<Period<'e>>,
-}
+/// A key's periods, the first three inline (most keys have one to three): a lookup reads
+/// the key's table slot (64 bytes with the key) and nothing else of its own.
+type Periods = smallvec::SmallVec<[Period; 3]>;
 
-impl<'e> Periods<'e> {
-    fn find(&self, d: jiff::civil::Date) -> Option<&Period<'e>> {
-        if self.first.covers(d) {
-            return Some(&self.first);
-        }
-        self.more.iter().find(|p| p.covers(d))
-    }
+fn find(ps: &Periods, d: u16) -> Option<Period> {
+    ps.iter().copied().find(|p| p.from <= d && d < p.until)
 }
 
 #[derive(Default)]
 struct Shard<'e> {
-    map: HashMap<Key, Periods<'e>, Fold>,
+    map: HashMap<Key, Periods, Fold>,
     periods: usize,
+    /// The stacks and fee rules periods derive from, once each (few, so they stay in cache).
+    derivations: Vec<(Arc<Stack>, Derivation<'e>)>,
+    /// Where each (stack, MPF rule, base rate) is in `derivations`.
+    derivation_index: HashMap<(usize, FeeRule, usize), u32, Fold>,
     /// One stack for every key and period that has it.
     stacks: HashSet<Arc<Stack>, Fold>,
+}
+
+impl<'e> Shard<'e> {
+    fn clear(&mut self) {
+        self.map.clear();
+        self.derivations.clear();
+        self.derivation_index.clear();
+        self.stacks.clear();
+        self.periods = 0;
+    }
+
+    /// The shard's copy of a stack.
+    fn stack(&mut self, stack: Stack) -> Arc<Stack> {
+        match self.stacks.get(&stack) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(stack);
+                self.stacks.insert(s.clone());
+                s
+            }
+        }
+    }
+
+    /// The index of a (stack, derivation) in the table.
+    fn derivation(&mut self, stack: &Arc<Stack>, how: Derivation<'e>) -> u32 {
+        let id = (
+            Arc::as_ptr(stack) as usize,
+            how.mpf,
+            how.base.map_or(0, |r| r as *const Rate as usize),
+        );
+        if let Some(i) = self.derivation_index.get(&id) {
+            return *i;
+        }
+        let i = self.derivations.len() as u32;
+        self.derivations.push((stack.clone(), how));
+        self.derivation_index.insert(id, i);
+        i
+    }
 }
 
 const SHARDS: usize = 64;
@@ -431,6 +483,10 @@ const SHARDS: usize = 64;
 pub struct Pricer<'e> {
     engine: &'e Engine,
     revisions: Vec<&'e str>,
+    /// [`day`] of the first covered date.
+    first_day: u16,
+    /// The revision in force on each covered day, from `first_day`.
+    revision_by_day: Vec<u16>,
     detail: bool,
     shards: Option<Vec<Mutex<Shard<'e>>>>,
     per_shard: usize,
@@ -468,6 +524,17 @@ impl<'e> Pricer<'e> {
     /// `detail` keeps the citations, and the revision in the key (the citations name it).
     pub fn new(engine: &'e Engine, memo_periods: usize, detail: bool) -> Pricer<'e> {
         let shards = (memo_periods > 0).then(|| (0..SHARDS).map(|_| Mutex::default()).collect());
+        let schedule = engine.schedule();
+        let mut revision_by_day = Vec::new();
+        let mut d = schedule.first_date();
+        // (Day numbers start in 1970: an earlier dataset gets no table, and rows are quoted.)
+        while d >= jiff::civil::date(1970, 1, 1)
+            && let Ok(i) = schedule.revision_at(d)
+        {
+            revision_by_day.push(i);
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
+        }
         Pricer {
             engine,
             revisions: engine
@@ -476,6 +543,8 @@ impl<'e> Pricer<'e> {
                 .iter()
                 .map(|r| r.id.as_str())
                 .collect(),
+            first_day: day(schedule.first_date()),
+            revision_by_day,
             detail,
             shards,
             per_shard: memo_periods.div_ceil(SHARDS).max(1),
@@ -509,7 +578,11 @@ impl<'e> Pricer<'e> {
             origin: small::<2>(Some(&e.origin))?,
             spi: small::<4>(e.spi.as_deref())?,
             has_quantity: e.quantity.is_some(),
-            loaded_on: e.loaded_on,
+            loaded_on: e.loaded_on.map_or(0, |d| {
+                ((i32::from(d.year()) + 10_000) as u32) << 9
+                    | (d.month() as u32) << 5
+                    | d.day() as u32
+            }),
             export: small::<2>(e.export_country.as_deref())?,
             // The engine reads whether a mode is given (a warning when not) and whether it
             // is vessel, which only adds the HMF line: that is priced per row.
@@ -518,9 +591,11 @@ impl<'e> Pricer<'e> {
         })
     }
 
-    /// The name of the revision in force on a covered date.
+    /// The name of the revision in force on a covered date (by day number, from a table of
+    /// the covered days: the revision for every row derived from the memo).
     fn revision(&self, date: jiff::civil::Date) -> Option<&'e str> {
-        let i = self.engine.schedule().revision_at(date).ok()?;
+        let k = usize::from(day(date)).checked_sub(usize::from(self.first_day))?;
+        let i = *self.revision_by_day.get(k)?;
         self.revisions.get(usize::from(i)).copied()
     }
 
@@ -536,44 +611,43 @@ impl<'e> Pricer<'e> {
             })
     }
 
-    /// Prices one entry line.
-    pub fn price(&self, e: &Entry, stats: &mut MemoStats) -> Result<Priced<'e>, QuoteError> {
-        let d = e.entry_date;
+    /// Prices one entry line and hands the result to `f` (which runs while the memo shard
+    /// the row's stack lives in is locked: keep it short — format the row, no I/O).
+    pub fn price_with<R>(
+        &self,
+        e: &Entry,
+        stats: &mut MemoStats,
+        f: impl FnOnce(&Priced<'_>) -> R,
+    ) -> Result<R, QuoteError> {
         let (Some(shards), Some(key)) = (&self.shards, self.key(e)) else {
             stats.direct += 1;
-            return self.direct(e);
+            return self.direct(e, f);
         };
+        let d = day(e.entry_date);
         // The top bits pick the shard; the maps index by the low bits of the same hash.
         let shard = &shards[(self.hasher.hash_one(key) >> 58) as usize % SHARDS];
         {
             let guard = shard.lock().unwrap_or_else(|p| p.into_inner());
-            let found = guard
-                .map
-                .get(&key)
-                .and_then(|ps| ps.find(d))
-                .map(|p| p.memo.clone());
-            drop(guard);
-            match found {
-                Some(Some((stack, how))) => {
-                    if let (Some(revision), Some(hmf), Some(base)) =
-                        (self.revision(d), self.hmf(e), base_amount(how.base, e))
-                    {
-                        stats.derived += 1;
-                        let fees = (self.fee(how.mpf, e.value), hmf);
-                        return Ok(Priced::derive(
-                            &stack,
-                            fees,
-                            e.value,
-                            base,
-                            revision,
-                            self.detail,
-                        ));
-                    }
-                }
-                Some(None) => {
+            match guard.map.get(&key).and_then(|ps| find(ps, d)) {
+                Some(p) if p.derivation == NOT_LINEAR => {
+                    drop(guard);
                     stats.direct += 1;
                     stats.nonlinear += 1;
-                    return self.direct(e);
+                    return self.direct(e, f);
+                }
+                Some(p) => {
+                    let (stack, how) = &guard.derivations[p.derivation as usize];
+                    if let (Some(revision), Some(hmf), Some(base)) = (
+                        self.revision(e.entry_date),
+                        self.hmf(e),
+                        base_amount(how.base, e),
+                    ) {
+                        stats.derived += 1;
+                        let fees = (self.fee(how.mpf, e.value), hmf);
+                        let priced =
+                            Priced::derive(stack, fees, e.value, base, revision, self.detail);
+                        return Ok(f(&priced));
+                    }
                 }
                 None => {}
             }
@@ -582,7 +656,7 @@ impl<'e> Pricer<'e> {
         let (q, mut valid) = self.engine.quote_valid(e)?;
         let revision = self.revision_of(&q)?;
         if self.detail
-            && let Ok(i) = self.engine.schedule().revision_at(d)
+            && let Ok(i) = self.engine.schedule().revision_at(e.entry_date)
         {
             // Detail rows cite the revision: keep to its dates.
             let revisions = self.engine.schedule().revisions();
@@ -592,57 +666,37 @@ impl<'e> Pricer<'e> {
             }
         }
         let stack = Stack::of(&q, self.detail);
-        let fees = self.trust(&q, e, &valid);
+        let how = self.trust(&q, e, &valid);
         let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
         let shard = &mut *guard;
         if shard.periods >= self.per_shard {
-            shard.map.clear();
-            shard.stacks.clear();
-            shard.periods = 0;
+            shard.clear();
         }
-        let stack = match shard.stacks.get(&stack) {
-            Some(s) => s.clone(),
-            None => {
-                let s = Arc::new(stack);
-                shard.stacks.insert(s.clone());
-                s
-            }
+        let stack = shard.stack(stack);
+        let derivation = match how {
+            Some(how) => shard.derivation(&stack, how),
+            None => NOT_LINEAR,
         };
         let period = Period {
-            from: valid.from,
-            until: valid.until,
-            memo: fees.map(|f| (stack.clone(), f)),
+            from: day(valid.from),
+            until: day(valid.until),
+            derivation,
         };
-        let added = match shard.map.entry(key) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(Periods {
-                    first: period,
-                    more: Vec::new(),
-                });
-                true
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                let ps = o.get_mut();
-                let new = ps.find(d).is_none();
-                if new {
-                    ps.more.push(period);
-                }
-                new
-            }
-        };
-        if added {
+        let ps = shard.map.entry(key).or_default();
+        if find(ps, d).is_none() {
+            ps.push(period);
             shard.periods += 1;
             stats.periods += 1;
         }
         drop(guard);
-        Ok(Priced::from_quote(&q, stack, self.detail, revision))
+        Ok(f(&Priced::from_quote(&q, &stack, self.detail, revision)))
     }
 
-    fn direct(&self, e: &Entry) -> Result<Priced<'e>, QuoteError> {
+    fn direct<R>(&self, e: &Entry, f: impl FnOnce(&Priced<'_>) -> R) -> Result<R, QuoteError> {
         let q = self.engine.quote(e)?;
         let revision = self.revision_of(&q)?;
-        let stack = Arc::new(Stack::of(&q, self.detail));
-        Ok(Priced::from_quote(&q, stack, self.detail, revision))
+        let stack = Stack::of(&q, self.detail);
+        Ok(f(&Priced::from_quote(&q, &stack, self.detail, revision)))
     }
 
     /// The HMF of a derived row: `Some(None)` when not a vessel shipment, `Some(Some(fee))`
@@ -781,8 +835,25 @@ impl<'e> Pricer<'e> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents, percent_of};
+    use super::{cents, day, percent_of};
     use rust_decimal::Decimal;
+
+    /// `day` counts days as jiff does, over every date of 1970-2149, and clamps outside.
+    #[test]
+    fn day_is_jiffs_day_count() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let mut d = epoch;
+        let mut n = 0u16;
+        while d < jiff::civil::date(2149, 6, 1) {
+            assert_eq!(day(d), n, "{d}");
+            assert_eq!(i64::from(n), (d - epoch).get_days() as i64);
+            d = d.tomorrow().unwrap();
+            n += 1;
+        }
+        assert_eq!(day(jiff::civil::date(1969, 12, 31)), 0);
+        assert_eq!(day(jiff::civil::Date::MIN), 0);
+        assert_eq!(day(jiff::civil::Date::MAX), u16::MAX);
+    }
 
     /// The integer path gives what the engine's decimal computation gives, over values and
     /// percents of every scale, midpoints included.

@@ -6,6 +6,27 @@ use tariff_batch::{MemoStats, Pricer};
 use tariff_engine::{Engine, Entry, Mode};
 use tariff_hts::HtsCode;
 
+/// Prices `e` through the memo and directly, and checks the results are equal (both rows,
+/// or both errors).
+fn same(memo: &Pricer<'_>, direct: &Pricer<'_>, e: &Entry, stats: &mut MemoStats, what: &str) {
+    let compared = memo.price_with(e, stats, |a| {
+        direct
+            .price_with(e, &mut MemoStats::default(), |b| {
+                assert_eq!(a, b, "{what} {e:?}")
+            })
+            .map_err(|b| format!("the memo priced {e:?} but the engine says {b}"))
+    });
+    match compared {
+        Ok(Ok(())) => {}
+        Ok(Err(m)) => panic!("{m}"),
+        Err(a) => assert_eq!(
+            Err(a),
+            direct.price_with(e, &mut MemoStats::default(), |_| ()),
+            "{what} {e:?}"
+        ),
+    }
+}
+
 #[test]
 fn memo_equals_direct() {
     let engine = Engine::embedded().unwrap();
@@ -44,13 +65,7 @@ fn memo_equals_direct() {
             );
             e.quantity = Some(Decimal::from(10 + i % 7 * 13));
             e.mode = Some(if i % 2 == 0 { Mode::Vessel } else { Mode::Air });
-            let a = pricer.price(&e, &mut stats);
-            let b = direct.price(&e, &mut MemoStats::default());
-            match (a, b) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{e:?}"),
-                (Err(a), Err(b)) => assert_eq!(a, b),
-                (a, b) => panic!("{e:?}: {a:?} vs {b:?}"),
-            }
+            same(&pricer, &direct, &e, &mut stats, "");
             n += 1;
         }
     }
@@ -102,13 +117,13 @@ fn memo_equals_direct_on_the_legal_cases() {
                     if let Some(q) = entry.quantity {
                         e.quantity = Some(q * Decimal::from(step % 5 + 1));
                     }
-                    let a = memo.price(&e, &mut stats);
-                    let b = direct.price(&e, &mut MemoStats::default());
-                    match (a, b) {
-                        (Ok(a), Ok(b)) => assert_eq!(a, b, "detail {detail}: {e:?}"),
-                        (Err(a), Err(b)) => assert_eq!(a, b),
-                        (a, b) => panic!("{e:?}: {a:?} vs {b:?}"),
-                    }
+                    same(
+                        &memo,
+                        &direct,
+                        &e,
+                        &mut stats,
+                        if detail { "detail" } else { "" },
+                    );
                     rows += 1;
                 }
             }
