@@ -406,6 +406,11 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 /// Appends a decimal exactly as its `Display` writes it (sign, every digit of its scale),
 /// without the formatting machinery: the batch writes fourteen of them per row.
 pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
+    // Most duty columns of most rows.
+    if d.is_zero() && d.scale() == 2 && !d.is_sign_negative() {
+        buf.extend_from_slice(b"0.00");
+        return;
+    }
     if d.is_sign_negative() {
         buf.push(b'-');
     }
@@ -482,7 +487,9 @@ pub fn csv_summary_row(out: &mut Vec<u8>, rec: &ByteRecord, row: u64, p: &Priced
     }
     for d in p.by_authority {
         let mut d = d;
-        d.rescale(2);
+        if d.scale() != 2 {
+            d.rescale(2);
+        }
         out.push(b',');
         push_decimal(out, d);
     }

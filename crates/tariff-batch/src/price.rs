@@ -170,11 +170,46 @@ fn percent_cents(v: Decimal, p: Decimal) -> i128 {
         && let Some(m) = mv.checked_mul(mp)
         && m < (1i128 << 96)
     {
-        let d = 10i128.pow(k);
-        let (q, r) = (m / d, m % d);
-        return if 2 * r >= d { q + 1 } else { q };
+        return round_div(m, 10i128.pow(k));
     }
     cents(v * p / Decimal::ONE_HUNDRED).mantissa()
+}
+
+/// `n / d` rounded half away from zero, for `n >= 0`, `d > 0` (in 64 bits when both fit).
+fn round_div(n: i128, d: i128) -> i128 {
+    if let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d)) {
+        let (q, r) = (n / d, n % d);
+        return i128::from(q + u64::from(r >= d - r));
+    }
+    let (q, r) = (n / d, n % d);
+    if 2 * r >= d { q + 1 } else { q }
+}
+
+/// The effective rate of a row as the engine computes it — `total / value × 100` in
+/// percent, rounded half away from zero to 4 places — from the total in cents: in integers,
+/// `round(cents × 10^(scale+4) / mantissa)`, which is the exact quotient rounded once. The
+/// decimal computation rounds the quotient to 28 digits first; that cannot move it across a
+/// rounding midpoint when the value's mantissa is under 10^18 (a quotient off a midpoint
+/// is at least `1 / (2 × mantissa)` from it, far more than the 28-digit error), so the
+/// integer path is taken only then; otherwise the decimal computation.
+fn effective_rate(total_cents: i128, v: Decimal) -> Decimal {
+    let (mv, sv) = (v.mantissa(), v.scale());
+    if total_cents >= 0
+        && mv > 0
+        && mv < 1_000_000_000_000_000_000
+        && sv <= 10
+        && let Some(n) = total_cents.checked_mul(10i128.pow(sv + 4))
+    {
+        let r = round_div(n, mv);
+        if let Ok(d) = Decimal::try_from_i128_with_scale(r, 4) {
+            return d;
+        }
+    }
+    let total = Decimal::from_i128_with_scale(total_cents, 2);
+    let mut rate = (total / v * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+    rate.rescale(4);
+    rate
 }
 
 /// The base duty of a specific or compound general rate at the row's value and quantity,
@@ -333,9 +368,7 @@ impl<'a> Priced<'a> {
         let by_authority = by_authority.map(|c| Decimal::from_i128_with_scale(c, 2));
         let ieepa = Decimal::from_i128_with_scale(ieepa, 2);
         let total_duty = Decimal::from_i128_with_scale(total, 2);
-        let mut effective_rate = (total_duty / v * Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
-        effective_rate.rescale(4);
+        let effective_rate = effective_rate(total, v);
         Priced {
             stack,
             revision,
@@ -835,8 +868,51 @@ impl<'e> Pricer<'e> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents, day, percent_of};
+    use super::{cents, day, effective_rate, percent_of};
     use rust_decimal::Decimal;
+
+    /// The integer effective rate is the engine's decimal computation, over totals and values
+    /// of every size and scale, midpoints included.
+    #[test]
+    fn effective_rate_is_the_decimal_computation() {
+        use rust_decimal::RoundingStrategy;
+        let mut x = 11u64;
+        let mut next = || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z ^ (z >> 27)
+        };
+        // 0.01 / 32 × 100 = 0.03125 and 0.03 / 64 × 100 = 0.046875: midpoints at 4 places.
+        let mut cases = vec![
+            (1i128, Decimal::new(2, 0)),
+            (5, Decimal::new(1_000_000, 2)),
+            (1, Decimal::new(32, 0)),
+            (3, Decimal::new(6400, 2)),
+        ];
+        for i in 0..400_000u64 {
+            let v = Decimal::new(
+                (next() % 10u64.pow(1 + (i % 17) as u32)) as i64 + 1,
+                (next() % 7) as u32,
+            );
+            let t = match i % 3 {
+                0 => (next() % 100_000_000) as i128,
+                1 => (next() % 1000) as i128,
+                // Near the value (rates around 100%) and at exact midpoints.
+                _ => v.mantissa() * 100 / 10i128.pow(v.scale()) + (next() % 3) as i128,
+            };
+            cases.push((t, v));
+        }
+        for (t, v) in cases {
+            let total = Decimal::from_i128_with_scale(t, 2);
+            let mut expected = (total / v * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+            expected.rescale(4);
+            let got = effective_rate(t, v);
+            assert_eq!(got, expected, "{total} / {v}");
+            assert_eq!(got.to_string(), expected.to_string(), "{total} / {v}");
+        }
+    }
 
     /// `day` counts days as jiff does, over every date of 1970-2149, and clamps outside.
     #[test]
