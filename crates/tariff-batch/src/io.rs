@@ -416,36 +416,57 @@ pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
     }
     let scale = d.scale() as usize;
     let mut m = d.mantissa().unsigned_abs();
-    // Digits, least significant first; at least `scale` of them.
-    let mut digits = [b'0'; 40];
-    let mut n = 0;
+    // Digits right-aligned in `tmp[start..]`, at least `scale + 1` of them.
+    let mut tmp = [b'0'; 40];
+    let mut start = tmp.len();
     while m > u128::from(u64::MAX) {
-        digits[n] = b'0' + (m % 10) as u8;
+        start -= 1;
+        tmp[start] = b'0' + (m % 10) as u8;
         m /= 10;
-        n += 1;
     }
     let mut m = m as u64;
     while m >= 100 {
         let pair = (m % 100) as usize * 2;
-        digits[n] = PAIRS[pair + 1];
-        digits[n + 1] = PAIRS[pair];
+        start -= 2;
+        tmp[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         m /= 100;
-        n += 2;
     }
-    while m > 0 {
-        digits[n] = b'0' + (m % 10) as u8;
-        m /= 10;
-        n += 1;
+    if m >= 10 {
+        start -= 2;
+        tmp[start..start + 2].copy_from_slice(&PAIRS[m as usize * 2..m as usize * 2 + 2]);
+    } else if m > 0 {
+        start -= 1;
+        tmp[start] = b'0' + m as u8;
     }
-    let n = n.max(scale);
-    if n == scale {
-        buf.push(b'0');
-    }
-    buf.extend(digits[scale..n].iter().rev());
+    // Leading zeros up to one before the point (the buffer is zero-filled).
+    start = start.min(tmp.len() - scale - 1);
+    let point = tmp.len() - scale;
+    buf.extend_from_slice(&tmp[start..point]);
     if scale > 0 {
         buf.push(b'.');
-        buf.extend(digits[..scale].iter().rev());
+        buf.extend_from_slice(&tmp[point..]);
     }
+}
+
+/// Appends an unsigned integer in decimal (as `Display` writes it).
+pub fn push_u64(buf: &mut Vec<u8>, n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut start = tmp.len();
+    let mut m = n;
+    while m >= 100 {
+        let pair = (m % 100) as usize * 2;
+        start -= 2;
+        tmp[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        m /= 100;
+    }
+    if m >= 10 {
+        start -= 2;
+        tmp[start..start + 2].copy_from_slice(&PAIRS[m as usize * 2..m as usize * 2 + 2]);
+    } else {
+        start -= 1;
+        tmp[start] = b'0' + m as u8;
+    }
+    buf.extend_from_slice(&tmp[start..]);
 }
 
 /// Appends a CSV field as the `csv` crate writes it (quoted when it holds a comma, a quote, a
@@ -480,7 +501,7 @@ pub fn csv_summary_row(out: &mut Vec<u8>, rec: &ByteRecord, row: u64, p: &Priced
         }
         out.push(b',');
     }
-    push_decimal(out, Decimal::from(row));
+    push_u64(out, row);
     for d in [p.total_duty, p.effective_rate] {
         out.push(b',');
         push_decimal(out, d);
@@ -942,6 +963,21 @@ mod tests {
             buf.clear();
             push_decimal(&mut buf, d);
             assert_eq!(String::from_utf8_lossy(&buf), d.to_string(), "{d:?}");
+        }
+    }
+
+    /// `push_u64` writes what `Display` writes.
+    #[test]
+    fn push_u64_is_display() {
+        let mut buf = Vec::new();
+        let mut n = 1u64;
+        for k in 0..2000u64 {
+            for v in [k, n, n - 1, n.wrapping_add(1), u64::MAX - k] {
+                buf.clear();
+                super::push_u64(&mut buf, v);
+                assert_eq!(String::from_utf8_lossy(&buf), v.to_string());
+            }
+            n = n.wrapping_mul(3).wrapping_add(k) | 1;
         }
     }
 
