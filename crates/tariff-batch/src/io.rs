@@ -1,11 +1,12 @@
 //! Readers and writers: CSV (any `Read`/`Write`) and Parquet (files).
 //!
-//! Parquet input: each column is read as text — UTF-8 strings as they are, integers,
-//! `Decimal128`/`Decimal256`-free decimals (`Decimal128(p, s)` exactly), `Date32` as
-//! `YYYY-MM-DD`, booleans, and floats through their shortest decimal representation; a null
-//! is an empty field. Parquet output: carried-through input columns as UTF-8 text (their
-//! values unchanged, their type text); money as `Decimal128(18, 2)`, the effective rate as
-//! `Decimal128(12, 4)`, basis values as `Decimal128(38, 6)`, the row number as `UInt64`.
+//! Parquet input: each column is read as text for parsing and rejections — UTF-8 strings as
+//! they are, integers, `Decimal128(p, s)` exactly, `Date32` as `YYYY-MM-DD`, booleans, and
+//! floats through their shortest decimal representation; a null is an empty field. Parquet
+//! output: carried-through input columns keep the input's Arrow type and values when the
+//! input is Parquet (the input's own arrays, less rejected rows), and are UTF-8 text when it
+//! is CSV; money as `Decimal128(18, 2)`, the effective rate as `Decimal128(12, 4)`, basis
+//! values as `Decimal128(38, 6)`, the row number as `UInt64`.
 
 use crate::BatchError;
 use crate::price::{AUTHORITIES, Priced};
@@ -16,7 +17,7 @@ use arrow_array::types::{
     Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
     Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
@@ -92,6 +93,15 @@ pub trait Source: Send {
     fn counts_rows(&self) -> bool {
         false
     }
+    /// The typed columns of the chunk last read, where the source has them (Parquet): a
+    /// Parquet sink carries them through as they are.
+    fn take_batch(&mut self) -> Option<RecordBatch> {
+        None
+    }
+    /// The source's Arrow schema, where it has one (Parquet).
+    fn arrow_schema(&self) -> Option<SchemaRef> {
+        None
+    }
 }
 
 /// CSV rows from any reader.
@@ -156,6 +166,8 @@ impl<R: Read + Send> Source for CsvSource<R> {
 /// Parquet rows from a file.
 pub struct ParquetSource {
     reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    schema: SchemaRef,
+    last: Option<RecordBatch>,
     names: Vec<String>,
     rows: u64,
     done: u64,
@@ -172,8 +184,11 @@ impl ParquetSource {
             .iter()
             .map(|f| f.name().clone())
             .collect();
+        let schema = b.schema().clone();
         Ok(ParquetSource {
             reader: b.with_batch_size(batch).build()?,
+            schema,
+            last: None,
             names,
             rows,
             done: 0,
@@ -315,7 +330,14 @@ impl Source for ParquetSource {
             push_column(col, &mut recs, name)?;
         }
         self.done += recs.len() as u64;
+        self.last = Some(batch);
         Ok(Some(recs))
+    }
+    fn take_batch(&mut self) -> Option<RecordBatch> {
+        self.last.take()
+    }
+    fn arrow_schema(&self) -> Option<SchemaRef> {
+        Some(self.schema.clone())
     }
     fn len_hint(&self) -> Option<u64> {
         Some(self.rows)
@@ -611,8 +633,9 @@ fn mantissa(d: Decimal, scale: u32) -> i128 {
     d.mantissa()
 }
 
-/// The Parquet output schema.
-pub fn parquet_schema(layout: &Layout, detail: bool) -> SchemaRef {
+/// The Parquet output schema; `input`, the Arrow schema of a Parquet input, gives the
+/// carried-through columns their types (else they are text).
+pub fn parquet_schema(layout: &Layout, detail: bool, input: Option<&Schema>) -> SchemaRef {
     let mut fields: Vec<Field> = Vec::new();
     if detail {
         for c in detail_columns() {
@@ -624,8 +647,14 @@ pub fn parquet_schema(layout: &Layout, detail: bool) -> SchemaRef {
             });
         }
     } else {
-        for n in &layout.names {
-            fields.push(Field::new(n, DataType::Utf8, true));
+        match input {
+            Some(schema) => fields.extend(schema.fields().iter().map(|f| f.as_ref().clone())),
+            None => fields.extend(
+                layout
+                    .names
+                    .iter()
+                    .map(|n| Field::new(n, DataType::Utf8, true)),
+            ),
         }
         for c in summary_columns() {
             fields.push(match c.as_str() {
@@ -641,9 +670,16 @@ pub fn parquet_schema(layout: &Layout, detail: bool) -> SchemaRef {
 }
 
 impl ParquetSink {
-    /// Creates the file's writer (Snappy, row groups of about 16,384 rows).
-    pub fn new(file: std::fs::File, layout: &Layout, detail: bool) -> Result<Self, BatchError> {
-        let schema = parquet_schema(layout, detail);
+    /// Creates the file's writer (Snappy, row groups of about 16,384 rows). With `input`, the
+    /// Arrow schema of a Parquet input, the carried-through columns keep their types and are
+    /// written from the input's own arrays ([`ParquetColumns::finish`]); else they are text.
+    pub fn new(
+        file: std::fs::File,
+        layout: &Layout,
+        detail: bool,
+        input: Option<&Schema>,
+    ) -> Result<Self, BatchError> {
+        let schema = parquet_schema(layout, detail, input.filter(|_| !detail));
         let mut props = parquet::file::properties::WriterProperties::builder()
             .set_compression(parquet::basic::Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
@@ -712,6 +748,8 @@ fn dec_builder(cap: usize, p: u8, s: i8) -> Decimal128Builder {
 /// One part's quoted rows, built into the columns of [`parquet_schema`] as they are priced.
 pub struct ParquetColumns {
     detail: bool,
+    /// Whether the carried-through columns come from the input's arrays (not built here).
+    typed: bool,
     rows: usize,
     row: UInt64Builder,
     /// Carried-through input columns (summary), or the detail form's texts.
@@ -724,9 +762,17 @@ pub struct ParquetColumns {
 }
 
 impl ParquetColumns {
-    /// Builders for about `cap` rows.
-    pub fn new(layout: &Layout, detail: bool, cap: usize) -> ParquetColumns {
-        let texts = if detail { 11 } else { layout.names.len() + 3 };
+    /// Builders for about `cap` rows; `typed`: the carried-through columns are the input's
+    /// arrays, given to [`ParquetColumns::finish`].
+    pub fn new(layout: &Layout, detail: bool, typed: bool, cap: usize) -> ParquetColumns {
+        let typed = typed && !detail;
+        let texts = if detail {
+            11
+        } else if typed {
+            3
+        } else {
+            layout.names.len() + 3
+        };
         let money = if detail {
             vec![dec_builder(cap * 2, 38, 6), dec_builder(cap * 2, 18, 2)]
         } else {
@@ -736,6 +782,7 @@ impl ParquetColumns {
         };
         ParquetColumns {
             detail,
+            typed,
             rows: 0,
             row: UInt64Builder::with_capacity(cap),
             texts: (0..texts)
@@ -775,7 +822,7 @@ impl ParquetColumns {
             return;
         }
         self.rows += 1;
-        let n = layout.names.len();
+        let n = if self.typed { 0 } else { layout.names.len() };
         for (c, b) in self.texts[..n].iter_mut().enumerate() {
             match rec.get(c) {
                 // Quoted rows are valid UTF-8 (checked when parsed).
@@ -808,8 +855,9 @@ impl ParquetColumns {
         self.rows == 0
     }
 
-    /// The columns, in schema order.
-    pub fn finish(mut self) -> Vec<ArrayRef> {
+    /// The columns, in schema order; `carried`: the input's carried-through arrays for the
+    /// rows added (typed columns).
+    pub fn finish(mut self, carried: Vec<ArrayRef>) -> Vec<ArrayRef> {
         let mut cols: Vec<ArrayRef> = Vec::new();
         let mut texts = self
             .texts
@@ -829,8 +877,12 @@ impl ParquetColumns {
             cols.extend(texts);
         } else {
             let texts: Vec<ArrayRef> = texts.collect();
-            let (carried, ours) = texts.split_at(texts.len() - 3);
-            cols.extend(carried.iter().cloned());
+            let (built, ours) = texts.split_at(texts.len() - 3);
+            if self.typed {
+                cols.extend(carried);
+            } else {
+                cols.extend(built.iter().cloned());
+            }
             cols.push(Arc::new(self.row.finish()));
             cols.extend(money);
             cols.extend(ours.iter().cloned());

@@ -27,6 +27,7 @@ pub use io::{CsvSink, CsvSource, ParquetSink, ParquetSource, RejectSink, Sink, S
 pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
 pub use row::{KNOWN, Layout, Rejection};
 
+use arrow_array::RecordBatch;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -264,6 +265,7 @@ fn process_part(
     detail: bool,
     first_row: u64,
     recs: &[ByteRecord],
+    typed: Option<RecordBatch>,
 ) -> Result<(io::Part, Summary), BatchError> {
     let mut sum = Summary {
         read: recs.len() as u64,
@@ -276,8 +278,8 @@ fn process_part(
         column_rows: 0,
         rejects: Vec::new(),
     };
-    let mut columns =
-        (format == Format::Parquet).then(|| io::ParquetColumns::new(layout, detail, recs.len()));
+    let mut columns = (format == Format::Parquet)
+        .then(|| io::ParquetColumns::new(layout, detail, typed.is_some(), recs.len()));
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::with_capacity(if format == Format::Csv && detail {
@@ -329,8 +331,26 @@ fn process_part(
     }
     sum.add_tally(&tally);
     if let Some(c) = columns {
+        // The input's typed columns, less the rejected rows.
+        let carried = match typed {
+            Some(batch) if part.rejects.is_empty() => batch.columns().to_vec(),
+            Some(batch) => {
+                let first = part.first_row;
+                let mut keep = vec![true; batch.num_rows()];
+                for r in &part.rejects {
+                    keep[(r.row - first) as usize] = false;
+                }
+                let keep = arrow_array::BooleanArray::from(keep);
+                batch
+                    .columns()
+                    .iter()
+                    .map(|a| arrow_select::filter::filter(a.as_ref(), &keep))
+                    .collect::<Result<_, _>>()?
+            }
+            None => Vec::new(),
+        };
         part.column_rows = c.len();
-        part.columns = c.finish();
+        part.columns = c.finish(carried);
     }
     part.csv = if detail {
         w.into_inner().map_err(|e| BatchError::Io(e.into_error()))?
@@ -352,6 +372,9 @@ pub struct Job {
     pub format: Format,
     /// Where rejections go.
     pub rejects: Option<RejectSink<Box<dyn std::io::Write + Send>>>,
+    /// Whether the sink writes the carried-through columns from the source's typed arrays
+    /// ([`Source::take_batch`]: Parquet to Parquet).
+    pub typed_carry: bool,
 }
 
 impl Job {
@@ -409,8 +432,14 @@ pub fn open(
             Format::Csv,
         )
     } else if is_parquet(output) {
+        let input = source.arrow_schema().filter(|_| !opts.detail);
         (
-            Box::new(ParquetSink::new(created(output)?, &layout, opts.detail)?),
+            Box::new(ParquetSink::new(
+                created(output)?,
+                &layout,
+                opts.detail,
+                input.as_deref(),
+            )?),
             Format::Parquet,
         )
     } else {
@@ -428,6 +457,9 @@ pub fn open(
     };
     Ok((
         Job {
+            typed_carry: format == Format::Parquet
+                && !opts.detail
+                && source.arrow_schema().is_some(),
             source,
             layout,
             sink,
@@ -444,9 +476,14 @@ struct Flight {
     seq: u64,
     first_row: u64,
     records: Arc<Vec<ByteRecord>>,
+    /// The chunk's typed columns, when the sink carries them through.
+    batch: Option<RecordBatch>,
     done: Mutex<Vec<Option<PartResult>>>,
     left: AtomicUsize,
 }
+
+/// A chunk as read: its records, and its typed columns where the sink carries them.
+type Chunk = (Vec<ByteRecord>, Option<RecordBatch>);
 
 type PartResult = Result<(io::Part, Summary), BatchError>;
 
@@ -475,6 +512,7 @@ pub fn run(
         sink,
         format,
         rejects,
+        typed_carry,
     } = job;
     let layout = &layout;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -487,7 +525,7 @@ pub fn run(
     let chunk = opts.chunk_rows.max(1);
     let detail = opts.detail;
     let mut source = source;
-    let (tx_in, rx_in) = sync_channel::<Result<Vec<ByteRecord>, BatchError>>(2);
+    let (tx_in, rx_in) = sync_channel::<Result<Chunk, BatchError>>(2);
     // Finished chunks, in any order, to the writer.
     let (tx_done, rx_done) = std::sync::mpsc::channel::<Arc<Flight>>();
     // Tokens for chunks in flight: the writer gives one back per chunk written.
@@ -503,9 +541,10 @@ pub fn run(
                 let reuse = rx_back.try_recv().unwrap_or_default();
                 let next = source.next_chunk_reusing(chunk, reuse);
                 let pos = source.position();
+                let batch = source.take_batch().filter(|_| typed_carry);
                 match next {
                     Ok(Some(recs)) => {
-                        if tx_in.send(Ok(recs)).is_err() {
+                        if tx_in.send(Ok((recs, batch))).is_err() {
                             return;
                         }
                         progress(pos);
@@ -566,8 +605,8 @@ pub fn run(
         });
         let result = pool.in_place_scope_fifo(|scope| -> Result<(), BatchError> {
             let mut first_row = 1u64;
-            for (seq, recs) in (0u64..).zip(rx_in) {
-                let recs = recs?;
+            for (seq, read) in (0u64..).zip(rx_in) {
+                let (recs, batch) = read?;
                 if rx_token.recv().is_err() {
                     // The writer stopped (its error is reported below).
                     break;
@@ -579,6 +618,7 @@ pub fn run(
                     seq,
                     first_row,
                     records: Arc::new(recs),
+                    batch,
                     done: Mutex::new((0..parts).map(|_| None).collect()),
                     left: AtomicUsize::new(parts),
                 });
@@ -597,6 +637,7 @@ pub fn run(
                             detail,
                             flight.first_row + from as u64,
                             recs,
+                            flight.batch.as_ref().map(|b| b.slice(from, recs.len())),
                         );
                         flight.done.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(r);
                         if flight.left.fetch_sub(1, Ordering::AcqRel) == 1 {

@@ -272,6 +272,58 @@ fn csv_parquet_csv_round_trip_gives_identical_duties() {
     );
 }
 
+/// Parquet to Parquet: the carried-through columns keep the input's types and values (dates
+/// stay `Date32`, values `Decimal128`), rejected rows leave them as they leave the duty
+/// columns, and every row matches the same input written to CSV.
+#[test]
+fn parquet_to_parquet_carries_typed_columns_and_drops_rejected_rows() {
+    // Every 97th row has an HTS number that is not in the schedule.
+    let good = many_rows(4000);
+    let text = std::fs::read_to_string(&good).unwrap();
+    let mut bad = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 && i % 97 == 0 {
+            bad.push_str(
+                &line.replacen("6109.10.00.04", "6109.99.99.99", 1).replacen(
+                    "8703.23.01.90",
+                    "8703.99.99.99",
+                    1,
+                ),
+            );
+        } else {
+            bad.push_str(line);
+        }
+        bad.push('\n');
+    }
+    let csv_in = tmp("typed_in.csv");
+    std::fs::write(&csv_in, bad).unwrap();
+    let pq_in = tmp("typed_in.parquet");
+    to_parquet(&csv_in, &pq_in);
+    let opts = Options {
+        chunk_rows: 700,
+        threads: 2,
+        ..Options::default()
+    };
+    let (pq_out, csv_out) = (tmp("typed_out.parquet"), tmp("typed_out.csv"));
+    let a = run(&pq_in, &pq_out, Some(&tmp("typed_rej.csv")), &opts);
+    let b = run(&pq_in, &csv_out, Some(&tmp("typed_rej2.csv")), &opts);
+    assert_eq!(a, b);
+    assert!(a.rejected >= 20, "{a:?}");
+    assert_eq!(a.read, 4000);
+    let file = std::fs::File::open(&pq_out).unwrap();
+    let schema = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .schema()
+        .clone();
+    let ty = |n: &str| schema.field_with_name(n).unwrap().data_type().clone();
+    assert_eq!(ty("entry_date"), arrow_schema::DataType::Date32);
+    assert_eq!(ty("value"), arrow_schema::DataType::Decimal128(18, 2));
+    assert_eq!(ty("ref"), arrow_schema::DataType::Utf8);
+    let (x, y) = (records(&pq_out), records(&csv_out));
+    assert_eq!(x.len() as u64, a.quoted);
+    assert_eq!(x, y);
+}
+
 #[test]
 fn detail_writes_one_row_per_duty_line() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad_rows.csv");

@@ -92,6 +92,7 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
                 layout,
                 sink,
                 format: Format::Csv,
+                typed_carry: false,
                 rejects,
             })
         })();
