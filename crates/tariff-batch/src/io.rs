@@ -21,7 +21,6 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -196,7 +195,7 @@ impl ParquetSource {
     }
 }
 
-fn decimal_text(v: i128, scale: i8, buf: &mut String) -> Result<(), BatchError> {
+fn decimal_text(v: i128, scale: i8, buf: &mut Vec<u8>) -> Result<(), BatchError> {
     if !(0..=28).contains(&scale) {
         return Err(BatchError::Parquet(format!(
             "decimal scale {scale} not supported"
@@ -204,13 +203,13 @@ fn decimal_text(v: i128, scale: i8, buf: &mut String) -> Result<(), BatchError> 
     }
     let d = Decimal::try_from_i128_with_scale(v, scale as u32)
         .map_err(|e| BatchError::Parquet(format!("decimal {v}e-{scale}: {e}")))?;
-    let _ = write!(buf, "{d}");
+    push_decimal(buf, d);
     Ok(())
 }
 
 /// Appends one column's values, as text, to the records.
 fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<(), BatchError> {
-    let mut buf = String::new();
+    let mut buf: Vec<u8> = Vec::new();
     macro_rules! each {
         ($arr:expr, $fmt:expr) => {{
             let a = $arr;
@@ -221,13 +220,20 @@ fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<()
                     buf.clear();
                     #[allow(clippy::redundant_closure_call)]
                     $fmt(&mut buf, a.value(i))?;
-                    r.push_field(buf.as_bytes());
+                    r.push_field(&buf);
                 }
             }
         }};
     }
-    fn disp<T: std::fmt::Display>(b: &mut String, v: T) -> Result<(), BatchError> {
+    fn disp<T: std::fmt::Display>(b: &mut Vec<u8>, v: T) -> Result<(), BatchError> {
         let _ = write!(b, "{v}");
+        Ok(())
+    }
+    fn int(b: &mut Vec<u8>, v: i64) -> Result<(), BatchError> {
+        if v < 0 {
+            b.push(b'-');
+        }
+        push_u64(b, v.unsigned_abs());
         Ok(())
     }
     match col.data_type() {
@@ -265,7 +271,7 @@ fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<()
         DataType::Int8 => each!(col.as_primitive::<Int8Type>(), disp),
         DataType::Int16 => each!(col.as_primitive::<Int16Type>(), disp),
         DataType::Int32 => each!(col.as_primitive::<Int32Type>(), disp),
-        DataType::Int64 => each!(col.as_primitive::<Int64Type>(), disp),
+        DataType::Int64 => each!(col.as_primitive::<Int64Type>(), int),
         DataType::UInt8 => each!(col.as_primitive::<UInt8Type>(), disp),
         DataType::UInt16 => each!(col.as_primitive::<UInt16Type>(), disp),
         DataType::UInt32 => each!(col.as_primitive::<UInt32Type>(), disp),
@@ -276,25 +282,19 @@ fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<()
             let s = *s;
             each!(
                 col.as_primitive::<Decimal128Type>(),
-                |b: &mut String, v: i128| { decimal_text(v, s, b) }
+                |b: &mut Vec<u8>, v: i128| { decimal_text(v, s, b) }
             )
         }
         DataType::Date32 => {
             let epoch = jiff::civil::date(1970, 1, 1);
-            let mut last: Option<(i32, String)> = None;
             each!(
                 col.as_primitive::<Date32Type>(),
-                |b: &mut String, v: i32| {
-                    match &last {
-                        Some((d, t)) if *d == v => b.push_str(t),
-                        _ => {
-                            let d = epoch
-                                .checked_add(jiff::Span::new().days(i64::from(v)))
-                                .map_err(|e| BatchError::Parquet(format!("date32 {v}: {e}")))?;
-                            let t = d.to_string();
-                            b.push_str(&t);
-                            last = Some((v, t));
-                        }
+                |b: &mut Vec<u8>, v: i32| {
+                    if !push_date32(b, v) {
+                        let d = epoch
+                            .checked_add(jiff::Span::new().days(i64::from(v)))
+                            .map_err(|e| BatchError::Parquet(format!("date32 {v}: {e}")))?;
+                        b.extend_from_slice(d.to_string().as_bytes());
                     }
                     Ok::<(), BatchError>(())
                 }
@@ -468,6 +468,32 @@ pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
         buf.push(b'.');
         buf.extend_from_slice(&tmp[point..]);
     }
+}
+
+/// Appends a `Date32` (days since 1970-01-01) as `YYYY-MM-DD` for the years 1970-9999 (civil
+/// from days, H. Hinnant's algorithm); `false` for other days (jiff writes them).
+pub fn push_date32(buf: &mut Vec<u8>, days: i32) -> bool {
+    // 2932896 is 9999-12-31.
+    if !(0..=2_932_896).contains(&days) {
+        return false;
+    }
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as usize;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as usize;
+    let y = (yoe + era * 400 + i32::from(m <= 2)) as usize;
+    let pair = |n: usize| &PAIRS[n * 2..n * 2 + 2];
+    buf.extend_from_slice(pair(y / 100));
+    buf.extend_from_slice(pair(y % 100));
+    buf.push(b'-');
+    buf.extend_from_slice(pair(m));
+    buf.push(b'-');
+    buf.extend_from_slice(pair(d));
+    true
 }
 
 /// Appends an unsigned integer in decimal (as `Display` writes it).
@@ -684,21 +710,40 @@ impl ParquetSink {
             .set_compression(parquet::basic::Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
         // Numbers are written plain: a dictionary buys them little after Snappy and costs a
-        // hash per value. So are carried-through columns the batch does not know (entry
-        // references and the like, mostly distinct); the texts that repeat (HTS numbers,
-        // countries, headings, warnings, revisions) keep theirs.
-        let carried = |name: &str| {
+        // hash per value. So are the amounts given as text (values, quantities, contents)
+        // and carried-through columns the batch does not know (entry references and the
+        // like, mostly distinct); the texts that repeat (HTS numbers, countries, dates,
+        // headings, warnings, revisions) keep theirs. Headings and warnings have no
+        // statistics: the minimum and maximum of a page of texts help no reader, and cost
+        // a comparison of every text.
+        let distinct = |name: &str| {
+            let name = name.trim();
+            let known = |k: &str| k.eq_ignore_ascii_case(name);
             !detail
-                && layout.names.iter().any(|n| n == name)
-                && !crate::row::KNOWN
+                && layout.names.iter().any(|n| n.trim() == name)
+                && (!crate::row::KNOWN.iter().any(|k| known(k))
+                    || [
+                        "value",
+                        "quantity",
+                        "qty",
+                        "us_content",
+                        "steel_content",
+                        "aluminum_content",
+                        "copper_content",
+                        "metal_weight_percent",
+                    ]
                     .iter()
-                    .any(|k| k.eq_ignore_ascii_case(name.trim()))
+                    .any(|k| known(k)))
         };
         for f in schema.fields() {
-            if !matches!(f.data_type(), DataType::Utf8) || carried(f.name()) {
-                props = props.set_column_dictionary_enabled(
-                    parquet::schema::types::ColumnPath::from(f.name().as_str()),
-                    false,
+            let path = || parquet::schema::types::ColumnPath::from(f.name().as_str());
+            if !matches!(f.data_type(), DataType::Utf8) || distinct(f.name()) {
+                props = props.set_column_dictionary_enabled(path(), false);
+            }
+            if !detail && ["headings", "warnings"].contains(&f.name().as_str()) {
+                props = props.set_column_statistics_enabled(
+                    path(),
+                    parquet::file::properties::EnabledStatistics::None,
                 );
             }
         }
@@ -1016,6 +1061,25 @@ mod tests {
             push_decimal(&mut buf, d);
             assert_eq!(String::from_utf8_lossy(&buf), d.to_string(), "{d:?}");
         }
+    }
+
+    /// `push_date32` writes what jiff writes, for every day of 1970-9999, and declines others.
+    #[test]
+    fn push_date32_is_jiffs() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let mut d = epoch;
+        let mut buf = Vec::new();
+        for days in 0..=2_932_896 {
+            buf.clear();
+            assert!(super::push_date32(&mut buf, days));
+            assert_eq!(String::from_utf8_lossy(&buf), d.to_string(), "{days}");
+            if days < 2_932_896 {
+                d = d.tomorrow().unwrap();
+            }
+        }
+        assert_eq!(d, jiff::civil::date(9999, 12, 31));
+        assert!(!super::push_date32(&mut buf, -1));
+        assert!(!super::push_date32(&mut buf, 2_932_897));
     }
 
     /// `push_u64` writes what `Display` writes.
