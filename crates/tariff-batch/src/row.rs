@@ -113,7 +113,7 @@ impl Layout {
         self.index[known]
             .and_then(|i| r.get(i))
             .and_then(|b| std::str::from_utf8(b).ok())
-            .map(str::trim)
+            .map(trim)
             .unwrap_or("")
     }
 
@@ -232,6 +232,17 @@ impl Layout {
     }
 }
 
+/// `str::trim`, answered from the end bytes when both are ASCII and not white space (an
+/// ASCII byte is a whole character in UTF-8).
+fn trim(s: &str) -> &str {
+    let keep = |b: &u8| b.is_ascii() && !char::from(*b).is_whitespace();
+    match s.as_bytes() {
+        [first, .., last] if keep(first) && keep(last) => s,
+        [only] if keep(only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// A `YYYY-MM-DD` date read directly (the common case; anything else goes to jiff's parser).
 fn iso_date(t: &str) -> Option<Date> {
     let b = t.as_bytes();
@@ -250,6 +261,9 @@ fn iso_date(t: &str) -> Option<Date> {
 /// A money or quantity field: a decimal number; `$` and thousands separators `,` are
 /// ignored; scientific notation is accepted. Never a float.
 pub fn money(t: &str) -> Result<Decimal, String> {
+    if let Some(d) = plain_decimal(t.as_bytes()) {
+        return Ok(d);
+    }
     let parse = |s: &str| {
         s.parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(s))
@@ -260,6 +274,34 @@ pub fn money(t: &str) -> Result<Decimal, String> {
     } else {
         parse(t)
     }
+}
+
+/// `digits[.digits]` of at most 18 digits read directly, as rust_decimal reads it (the
+/// scale is the number of digits after the point); `None` for anything else (signs,
+/// separators, exponents, longer numbers go to rust_decimal's parser).
+fn plain_decimal(b: &[u8]) -> Option<Decimal> {
+    let (mut m, mut digits, mut scale, mut point) = (0u64, 0u32, 0u32, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(c - b'0');
+                digits += 1;
+                if point {
+                    scale += 1;
+                }
+                if digits > 18 {
+                    return None;
+                }
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    // "5." and "." are rust_decimal's to judge.
+    if digits == 0 || (point && scale == 0) {
+        return None;
+    }
+    Some(Decimal::from_i128_with_scale(i128::from(m), scale))
 }
 
 /// The raw row, CSV-encoded on one line (lossy UTF-8).
@@ -275,7 +317,76 @@ pub fn raw_row(r: &ByteRecord) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_date;
+    use super::{iso_date, plain_decimal};
+
+    /// `trim` is `str::trim`.
+    #[test]
+    fn trim_is_strs() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{b}a\u{b}",
+            "\u{a0}a",
+            "a\u{2003}",
+            "ab",
+            "a b",
+            "\tx\n",
+            "é",
+        ] {
+            assert_eq!(super::trim(t), t.trim(), "{t:?}");
+        }
+    }
+
+    /// The direct reading of plain numbers is rust_decimal's, scale included.
+    #[test]
+    fn plain_decimal_is_rust_decimals() {
+        let mut x = 5u64;
+        let mut cases: Vec<String> = [
+            "0",
+            "00",
+            "0.0",
+            "007",
+            "1.50",
+            "123456789012345678",
+            "1234567890123456789",
+            "0.000000000000000001",
+            ".5",
+            "5.",
+            "1.2.3",
+            "",
+            "-1",
+            "+1",
+            "1e3",
+            "1,000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..100_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let int = (x >> 20) % 10u64.pow((x % 13) as u32 + 1);
+            let frac = (x >> 7) % 1000;
+            cases.push(match x % 3 {
+                0 => int.to_string(),
+                1 => format!("{int}.{frac}"),
+                _ => format!("{int}.{frac:03}"),
+            });
+        }
+        for t in cases {
+            if let Some(d) = plain_decimal(t.as_bytes()) {
+                let r: rust_decimal::Decimal = t.parse().unwrap();
+                assert_eq!(d, r, "{t}");
+                assert_eq!(d.to_string(), r.to_string(), "{t}");
+            }
+        }
+        assert_eq!(plain_decimal(b"29927.76").unwrap().to_string(), "29927.76");
+        assert!(plain_decimal(b"1234567890123456789").is_none());
+    }
     use jiff::civil::Date;
 
     /// The direct reading agrees with jiff's parser on every date it accepts, and refuses

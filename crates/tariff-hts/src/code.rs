@@ -42,6 +42,23 @@ impl HtsCode {
         let mut digits = [0u8; 10];
         let mut len = 0usize;
         let mut count = 0usize;
+        // The common form, `dddd.dd.dd.dd` or plain digits, byte by byte.
+        if text.len() <= 13 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            for b in text.bytes().filter(u8::is_ascii_digit) {
+                if count < 10 {
+                    digits[count] = b;
+                }
+                count += 1;
+            }
+            if matches!(count, 2 | 4 | 6 | 8 | 10) {
+                return Ok(HtsCode {
+                    digits,
+                    len: count as u8,
+                });
+            }
+            digits = [0u8; 10];
+            count = 0;
+        }
         for ch in text.trim().chars() {
             match ch {
                 '0'..='9' => {
