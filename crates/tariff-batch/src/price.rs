@@ -95,6 +95,11 @@ pub struct LineInfo {
 pub struct LineRate {
     /// Ad valorem percent, where the rate is one.
     pub percent: Option<Decimal>,
+    /// The percent's mantissa and scale, for the 64-bit path of the amount (`u64::MAX`
+    /// where the percent is none, negative or larger).
+    pub percent_mantissa: u64,
+    /// See `percent_mantissa`.
+    pub percent_scale: u32,
     /// Index into [`AUTHORITIES`].
     pub column: u8,
     /// Collected under IEEPA.
@@ -174,6 +179,17 @@ fn percent_cents(v: Decimal, p: Decimal) -> i128 {
     }
     cents(v * p / Decimal::ONE_HUNDRED).mantissa()
 }
+
+/// Powers of ten that fit 64 bits.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
 
 /// `n / d` rounded half away from zero, for `n >= 0`, `d > 0` (in 64 bits when both fit).
 fn round_div(n: i128, d: i128) -> i128 {
@@ -274,8 +290,14 @@ impl Stack {
                 }
                 headings.push_str(&l.heading);
             }
+            let fast = l
+                .rate_percent
+                .and_then(|p| u64::try_from(p.mantissa()).ok().map(|m| (m, p.scale())))
+                .filter(|(m, _)| *m < u64::MAX);
             rates.push(LineRate {
                 percent: l.rate_percent,
+                percent_mantissa: fast.map_or(u64::MAX, |f| f.0),
+                percent_scale: fast.map_or(0, |f| f.1),
                 column: column as u8,
                 ieepa: l.ieepa,
             });
@@ -350,9 +372,22 @@ impl<'a> Priced<'a> {
         let mut total = 0i128;
         let mut ieepa = 0i128;
         let base = base.map(|b| cents(b).mantissa());
+        // The value's mantissa and scale once per row; a line's amount in 64 bits where the
+        // product fits (what `percent_cents` computes, without its 128-bit arithmetic).
+        let (mv, sv) = (u64::try_from(v.mantissa()).ok(), v.scale());
         for l in &stack.rates {
             let amount = match l.percent {
-                Some(p) if !p.is_zero() => percent_cents(v, p),
+                Some(p) if !p.is_zero() => {
+                    let k = (sv + l.percent_scale) as usize;
+                    match mv.and_then(|m| m.checked_mul(l.percent_mantissa)) {
+                        Some(m) if l.percent_mantissa != u64::MAX && k < POW10.len() => {
+                            let d = POW10[k];
+                            let (q, r) = (m / d, m % d);
+                            i128::from(q + u64::from(r >= d - r))
+                        }
+                        _ => percent_cents(v, p),
+                    }
+                }
                 Some(_) => 0,
                 None => base.unwrap_or(0),
             };
