@@ -35,7 +35,8 @@ pub struct BatchArgs {
     /// Exit 0 even when rows were rejected.
     #[arg(long)]
     pub allow_rejects: bool,
-    /// Rows per chunk (about seven chunks are in flight).
+    /// Rows per chunk (at most three chunks are between the reader and the writer, two more
+    /// read ahead).
     #[arg(long, default_value_t = 8_192)]
     pub chunk_rows: usize,
     /// Bound of the memo of value-linear quotes, in (HTS, origin, SPI, quantity given,
