@@ -284,6 +284,19 @@ fn cell() -> impl Strategy<Value = RateCell> {
         })
 }
 
+/// Counterexamples proptest found, kept.
+#[test]
+fn found_cases_round_trip() {
+    for text in [
+        // A textual rate run into `not to exceed`: a maximum whether printed or not.
+        "A duty upon the value of the repairsnot to exceedNo change",
+        "A duty upon the value of the repairs, but if No change",
+        "A duty upon the value of the repairs but not less than 5%",
+    ] {
+        check_round_trip(text).unwrap();
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 

@@ -251,7 +251,14 @@ fn parse_rate(text: &str, depth: usize) -> PResult<Rate> {
     if let Some(rate) = parse_additional(text, depth)? {
         return Ok(rate);
     }
-    if let Some(kind) = textual_kind(text) {
+    // A textual rate is the whole text only when no proviso, minimum or maximum follows it:
+    // otherwise the text would parse differently once printed (`… repairsnot to exceed…`
+    // is a maximum of a textual rate, and so must `… repairs but not to exceed …` be).
+    if let Some(kind) = textual_kind(text)
+        && find_ci(text, ", but if ").is_none()
+        && find_ci(text, " but not less").is_none()
+        && find_ci(text, "not to exceed").is_none()
+    {
         return Ok(Rate::Textual {
             kind,
             text: text.to_string(),
