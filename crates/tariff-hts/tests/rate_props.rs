@@ -292,13 +292,25 @@ fn found_cases_round_trip() {
         "A duty upon the value of the repairsnot to exceedNo change",
         "A duty upon the value of the repairs, but if No change",
         "A duty upon the value of the repairs but not less than 5%",
+        // A Chapter 99 base run into `not to exceed`.
+        "The duty provided in the applicable subheadingnot to exceedNo change",
     ] {
         check_round_trip(text).unwrap();
     }
 }
 
+/// 2,000 cases from a fixed seed, so that every CI run checks the same cases; set
+/// `PROPTEST_RNG_SEED` to explore others (add what that finds to `found_cases_round_trip`).
+fn config() -> ProptestConfig {
+    let mut c = ProptestConfig::with_cases(2000);
+    if matches!(c.rng_seed, proptest::test_runner::RngSeed::Random) {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(0x5EED_2026);
+    }
+    c
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(config())]
 
     #[test]
     fn parse_never_panics_on_any_text(text in "\\PC*") {

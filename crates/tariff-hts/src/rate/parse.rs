@@ -248,16 +248,22 @@ fn parse_rate(text: &str, depth: usize) -> PResult<Rate> {
     if let Some(rate) = parse_conditional_free(text) {
         return Ok(rate);
     }
-    if let Some(rate) = parse_additional(text, depth)? {
-        return Ok(rate);
+    // A proviso, minimum or maximum after a Chapter 99 base or a textual rate is that
+    // structure around it: otherwise the text would parse differently once printed
+    // (`… repairsnot to exceed …` is a maximum of a textual rate, and so must
+    // `… repairs but not to exceed …` be).
+    let structured = find_ci(text, ", but if ").is_some()
+        || find_ci(text, " but not less").is_some()
+        || find_ci(text, "not to exceed").is_some();
+    match parse_additional(text, depth) {
+        Ok(Some(rate)) => return Ok(rate),
+        Ok(None) => {}
+        // The split below reads it.
+        Err(_) if structured => {}
+        Err(e) => return Err(e),
     }
-    // A textual rate is the whole text only when no proviso, minimum or maximum follows it:
-    // otherwise the text would parse differently once printed (`… repairsnot to exceed…`
-    // is a maximum of a textual rate, and so must `… repairs but not to exceed …` be).
     if let Some(kind) = textual_kind(text)
-        && find_ci(text, ", but if ").is_none()
-        && find_ci(text, " but not less").is_none()
-        && find_ci(text, "not to exceed").is_none()
+        && !structured
     {
         return Ok(Rate::Textual {
             kind,
