@@ -252,7 +252,7 @@ fn parse_rate(text: &str, depth: usize) -> PResult<Rate> {
     // structure around it: otherwise the text would parse differently once printed
     // (`… repairsnot to exceed …` is a maximum of a textual rate, and so must
     // `… repairs but not to exceed …` be).
-    let structured = find_ci(text, ", but if ").is_some()
+    let structured = find_ci(text, ", but if").is_some()
         || find_ci(text, " but not less").is_some()
         || find_ci(text, "not to exceed").is_some();
     match parse_additional(text, depth) {
