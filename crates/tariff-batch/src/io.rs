@@ -446,20 +446,7 @@ pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
         tmp[start] = b'0' + (m % 10) as u8;
         m /= 10;
     }
-    let mut m = m as u64;
-    while m >= 100 {
-        let pair = (m % 100) as usize * 2;
-        start -= 2;
-        tmp[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-        m /= 100;
-    }
-    if m >= 10 {
-        start -= 2;
-        tmp[start..start + 2].copy_from_slice(&PAIRS[m as usize * 2..m as usize * 2 + 2]);
-    } else if m > 0 {
-        start -= 1;
-        tmp[start] = b'0' + m as u8;
-    }
+    start = digits_before(&mut tmp, start, m as u64);
     // Leading zeros up to one before the point (the buffer is zero-filled).
     start = start.min(tmp.len() - scale - 1);
     let point = tmp.len() - scale;
@@ -499,8 +486,14 @@ pub fn push_date32(buf: &mut Vec<u8>, days: i32) -> bool {
 /// Appends an unsigned integer in decimal (as `Display` writes it).
 pub fn push_u64(buf: &mut Vec<u8>, n: u64) {
     let mut tmp = [0u8; 20];
-    let mut start = tmp.len();
-    let mut m = n;
+    let start = digits_before(&mut tmp, 20, n);
+    buf.extend_from_slice(&tmp[start..]);
+}
+
+/// Writes the decimal digits of `m` (at least one) into `tmp` ending just before `end`, two
+/// at a time; returns where they start.
+fn digits_before(tmp: &mut [u8], end: usize, mut m: u64) -> usize {
+    let mut start = end;
     while m >= 100 {
         let pair = (m % 100) as usize * 2;
         start -= 2;
@@ -514,7 +507,7 @@ pub fn push_u64(buf: &mut Vec<u8>, n: u64) {
         start -= 1;
         tmp[start] = b'0' + m as u8;
     }
-    buf.extend_from_slice(&tmp[start..]);
+    start
 }
 
 /// Appends a CSV field as the `csv` crate writes it (quoted when it holds a comma, a quote, a
@@ -1030,13 +1023,7 @@ mod tests {
     /// mantissas of every size.
     #[test]
     fn push_decimal_is_display() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z ^ (z >> 27)
-        };
+        let mut next = crate::testing::splitmix(0x9E37_79B9_7F4A_7C15);
         let mut cases = vec![
             Decimal::ZERO,
             Decimal::new(0, 2),

@@ -19,6 +19,20 @@
 //! is exact and how it is checked).
 
 pub mod census;
+#[cfg(test)]
+mod testing {
+    /// A deterministic stream of 64-bit numbers (SplitMix64) for the unit tests that check a
+    /// fast path against the general computation on many generated cases.
+    pub(crate) fn splitmix(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z ^ (z >> 27)
+        }
+    }
+}
 pub mod io;
 pub mod price;
 pub mod row;

@@ -194,11 +194,16 @@ const POW10: [u64; 20] = {
 /// `n / d` rounded half away from zero, for `n >= 0`, `d > 0` (in 64 bits when both fit).
 fn round_div(n: i128, d: i128) -> i128 {
     if let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d)) {
-        let (q, r) = (n / d, n % d);
-        return i128::from(q + u64::from(r >= d - r));
+        return i128::from(round_div_u64(n, d));
     }
     let (q, r) = (n / d, n % d);
     if 2 * r >= d { q + 1 } else { q }
+}
+
+/// `n / d` rounded half away from zero, `d > 0`, in 64 bits.
+fn round_div_u64(n: u64, d: u64) -> u64 {
+    let (q, r) = (n / d, n % d);
+    q + u64::from(r >= d - r)
 }
 
 /// The effective rate of a row as the engine computes it — `total / value × 100` in
@@ -381,9 +386,7 @@ impl<'a> Priced<'a> {
                     let k = (sv + l.percent_scale) as usize;
                     match mv.and_then(|m| m.checked_mul(l.percent_mantissa)) {
                         Some(m) if l.percent_mantissa != u64::MAX && k < POW10.len() => {
-                            let d = POW10[k];
-                            let (q, r) = (m / d, m % d);
-                            i128::from(q + u64::from(r >= d - r))
+                            i128::from(round_div_u64(m, POW10[k]))
                         }
                         _ => percent_cents(v, p),
                     }
@@ -605,12 +608,7 @@ impl<'e> Pricer<'e> {
         }
         Pricer {
             engine,
-            revisions: engine
-                .schedule()
-                .revisions()
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect(),
+            revisions: schedule.revisions().iter().map(|r| r.id.as_str()).collect(),
             first_day: day(schedule.first_date()),
             revision_by_day,
             detail,
@@ -911,13 +909,7 @@ mod tests {
     #[test]
     fn effective_rate_is_the_decimal_computation() {
         use rust_decimal::RoundingStrategy;
-        let mut x = 11u64;
-        let mut next = || {
-            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z ^ (z >> 27)
-        };
+        let mut next = crate::testing::splitmix(11);
         // 0.01 / 32 × 100 = 0.03125 and 0.03 / 64 × 100 = 0.046875: midpoints at 4 places.
         let mut cases = vec![
             (1i128, Decimal::new(2, 0)),
@@ -970,13 +962,7 @@ mod tests {
     /// percents of every scale, midpoints included.
     #[test]
     fn percent_of_is_the_decimal_computation() {
-        let mut x = 7u64;
-        let mut next = || {
-            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z ^ (z >> 27)
-        };
+        let mut next = crate::testing::splitmix(7);
         let mut n = 0;
         for i in 0..300_000u64 {
             let v = Decimal::new(
