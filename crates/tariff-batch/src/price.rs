@@ -162,7 +162,16 @@ fn cents(x: Decimal) -> Decimal {
 /// whenever that computation is itself exact (product under 2^96, scale at most 28 after the
 /// division); otherwise the decimal computation.
 fn percent_of(v: Decimal, p: Decimal) -> Decimal {
-    Decimal::from_i128_with_scale(percent_cents(v, p), 2)
+    from_cents(percent_cents(v, p))
+}
+
+/// An amount from whole cents (what `Decimal::from_i128_with_scale(c, 2)` gives, without
+/// 128-bit arithmetic when the cents fit in 64 bits: always, for amounts under 9.2 × 10^16).
+fn from_cents(c: i128) -> Decimal {
+    match i64::try_from(c) {
+        Ok(c) => Decimal::new(c, 2),
+        Err(_) => Decimal::from_i128_with_scale(c, 2),
+    }
 }
 
 /// [`percent_of`] in cents.
@@ -222,6 +231,9 @@ fn effective_rate(total_cents: i128, v: Decimal) -> Decimal {
         && let Some(n) = total_cents.checked_mul(10i128.pow(sv + 4))
     {
         let r = round_div(n, mv);
+        if let Ok(r) = i64::try_from(r) {
+            return Decimal::new(r, 4);
+        }
         if let Ok(d) = Decimal::try_from_i128_with_scale(r, 4) {
             return d;
         }
@@ -400,12 +412,12 @@ impl<'a> Priced<'a> {
                 ieepa += amount;
             }
             if detail {
-                amounts.push((v, Decimal::from_i128_with_scale(amount, 2)));
+                amounts.push((v, from_cents(amount)));
             }
         }
-        let by_authority = by_authority.map(|c| Decimal::from_i128_with_scale(c, 2));
-        let ieepa = Decimal::from_i128_with_scale(ieepa, 2);
-        let total_duty = Decimal::from_i128_with_scale(total, 2);
+        let by_authority = by_authority.map(from_cents);
+        let ieepa = from_cents(ieepa);
+        let total_duty = from_cents(total);
         let effective_rate = effective_rate(total, v);
         Priced {
             stack,
@@ -901,8 +913,30 @@ impl<'e> Pricer<'e> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents, day, effective_rate, percent_of};
+    use super::{cents, day, effective_rate, from_cents, percent_of};
     use rust_decimal::Decimal;
+
+    /// Amounts made from cents in 64 bits are the 128-bit construction's, digit for digit.
+    #[test]
+    fn from_cents_is_from_i128_with_scale() {
+        let mut next = crate::testing::splitmix(5);
+        let edges = [0i128, 1, -1, 99, -100, i64::MAX as i128, i64::MIN as i128];
+        let wide = [
+            i64::MAX as i128 + 1,
+            i64::MIN as i128 - 1,
+            1i128 << 95,
+            -(1i128 << 95),
+        ];
+        let random = (0..100_000).map(|_| next() as i64 as i128 >> (next() % 64));
+        for c in edges.into_iter().chain(wide).chain(random) {
+            let (a, b) = (from_cents(c), Decimal::from_i128_with_scale(c, 2));
+            assert_eq!(
+                (a, a.scale(), a.to_string()),
+                (b, b.scale(), b.to_string()),
+                "{c}"
+            );
+        }
+    }
 
     /// The integer effective rate is the engine's decimal computation, over totals and values
     /// of every size and scale, midpoints included.

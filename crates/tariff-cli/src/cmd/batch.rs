@@ -63,6 +63,9 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
     };
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
         .with_context(|| format!("opening {}", a.input.display()))?;
+    if job.format == tariff_batch::Format::Csv {
+        crate::keep_freed_memory();
+    }
     if job.rejects.is_none() {
         let w: Box<dyn std::io::Write + Send> = Box::new(std::io::stderr());
         job.rejects = Some(RejectSink::new(w)?);
