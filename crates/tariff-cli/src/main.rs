@@ -28,7 +28,7 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// sizes: kept, its peak grew from 263–283 MB to 280–302 MB, over the batch's 300 MB bound,
 /// so `tariff batch` keeps freed memory for CSV output only. `MIMALLOC_PURGE_DELAY` in the
 /// environment wins.
-pub(crate) fn keep_freed_memory() {
+fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
@@ -207,7 +207,11 @@ fn main() -> std::process::ExitCode {
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Reciprocal(args) => cmd::reciprocal::run(&args),
         Command::Etr(args) => cmd::etr::run(&args),
-        Command::Batch(args) => match cmd::batch::run(&args) {
+        Command::Batch(args) => match cmd::batch::run(&args, |format| {
+            if format == tariff_batch::Format::Csv {
+                keep_freed_memory();
+            }
+        }) {
             Ok(code) => return code,
             Err(e) => Err(e),
         },
