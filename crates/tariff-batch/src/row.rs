@@ -146,9 +146,23 @@ impl Layout {
                 }
             }
         }
+        // The record's text, checked once: every field is valid on its own (above), so each
+        // starts and ends on a character boundary of the whole.
+        let all = std::str::from_utf8(r.as_slice()).unwrap_or("");
+        let start = r.as_slice().as_ptr() as usize;
+        let text = |k: usize| -> &str {
+            self.index[k]
+                .and_then(|i| r.get(i))
+                .and_then(|f| {
+                    let at = f.as_ptr() as usize - start;
+                    all.get(at..at + f.len())
+                })
+                .map(trim)
+                .unwrap_or("")
+        };
         let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
         let required = |k: usize| {
-            let t = self.text(r, k);
+            let t = text(k);
             if t.is_empty() {
                 Err(fail(k, "empty".into()))
             } else {
@@ -173,7 +187,7 @@ impl Layout {
             Entry::new(hts, &origin.to_ascii_uppercase(), entry_date, value)
         };
         let opt_money = |k: usize| {
-            let t = self.text(r, k);
+            let t = text(k);
             if t.is_empty() {
                 Ok(None)
             } else {
@@ -185,24 +199,24 @@ impl Layout {
         e.steel_content = opt_money(STEEL)?;
         e.aluminum_content = opt_money(ALUMINUM)?;
         e.copper_content = opt_money(COPPER)?;
-        let spi = self.text(r, SPI);
+        let spi = text(SPI);
         if !spi.is_empty() {
             e.spi = Some(spi.to_string());
         }
-        let loaded = self.text(r, LOADED);
+        let loaded = text(LOADED);
         if !loaded.is_empty() {
             e.loaded_on = Some(date(LOADED, loaded)?);
         }
-        let export = self.text(r, EXPORT);
+        let export = text(EXPORT);
         if !export.is_empty() {
             e.export_country = Some(export.to_ascii_uppercase());
         }
-        let mode = self.text(r, MODE);
+        let mode = text(MODE);
         if !mode.is_empty() {
             e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
         }
         let yes_no = |k: usize| {
-            let t = self.text(r, k);
+            let t = text(k);
             let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
             if t.is_empty() || is(["false", "no", "0", "n"]) {
                 Ok(false)
@@ -222,8 +236,7 @@ impl Layout {
         e.metal_weight_percent = opt_money(METAL_WEIGHT)?;
         e.metal_melted_in_us = yes_no(MELTED_US)?;
         // Declared Chapter 99 headings, separated by `;` or spaces.
-        e.declared = self
-            .text(r, DECLARED)
+        e.declared = text(DECLARED)
             .split(|c: char| c == ';' || c.is_whitespace())
             .filter(|d| !d.is_empty())
             .map(str::to_string)
@@ -317,7 +330,38 @@ pub fn raw_row(r: &ByteRecord) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{iso_date, plain_decimal};
+    use super::{Layout, iso_date, plain_decimal};
+    use csv::ByteRecord;
+
+    /// Fields are read from the record's text checked once, non-ASCII text included, and a
+    /// field that is not UTF-8 is rejected by its column.
+    #[test]
+    fn fields_of_a_record_checked_once() {
+        let names = ["hts", "note", "origin", "entry_date", "value", "spi", "mode"];
+        let layout = Layout::new(names.map(String::from).to_vec()).expect("layout");
+        let rec = ByteRecord::from(vec![
+            " 8471.30.01.00",
+            "Überseehafen – «Kai 4»",
+            " kr",
+            "2025-06-02 ",
+            "1000.50",
+            " KR ",
+            "vessel",
+        ]);
+        let e = layout.entry(&rec).expect("an entry");
+        assert_eq!(e.hts.to_string(), "8471.30.01.00");
+        assert_eq!(e.origin, "KR");
+        assert_eq!(e.entry_date, jiff::civil::date(2025, 6, 2));
+        assert_eq!(e.value.to_string(), "1000.50");
+        assert_eq!(e.spi.as_deref(), Some("KR"));
+        let mut bad = ByteRecord::new();
+        for f in [&b"8471.30.01.00"[..], b"\xc3(", b"KR", b"2025-06-02", b"1", b"", b""] {
+            bad.push_field(f);
+        }
+        let (column, reason) = layout.entry(&bad).expect_err("bad UTF-8");
+        assert_eq!(column, "note");
+        assert!(reason.contains("not valid UTF-8"), "{reason}");
+    }
 
     /// `trim` is `str::trim`.
     #[test]
