@@ -2,7 +2,9 @@
 //!
 //! Parquet input: each column is read as text for parsing and rejections — UTF-8 strings as
 //! they are, integers, `Decimal128(p, s)` exactly, `Date32` as `YYYY-MM-DD`, booleans, and
-//! floats through their shortest decimal representation; a null is an empty field. Parquet
+//! floats through their shortest decimal representation; a null is an empty field. Going to
+//! a Parquet output, rows are read from the arrays without making text ([`TypedRows`]: the
+//! same entries and rejections as the text). Parquet
 //! output: carried-through input columns keep the input's Arrow type and values when the
 //! input is Parquet (the input's own arrays, less rejected rows), and are UTF-8 text when it
 //! is CSV; money as `Decimal128(18, 2)`, the effective rate as `Decimal128(12, 4)`, basis
@@ -92,10 +94,10 @@ pub trait Source: Send {
     fn counts_rows(&self) -> bool {
         false
     }
-    /// The typed columns of the chunk last read, where the source has them (Parquet): a
-    /// Parquet sink carries them through as they are.
-    fn take_batch(&mut self) -> Option<RecordBatch> {
-        None
+    /// The next rows as the input's Arrow arrays, without their text (sources with an
+    /// [`Source::arrow_schema`]); `None` at the end.
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, BatchError> {
+        Err(BatchError::Usage("this input has no Arrow batches".into()))
     }
     /// The source's Arrow schema, where it has one (Parquet).
     fn arrow_schema(&self) -> Option<SchemaRef> {
@@ -166,7 +168,6 @@ impl<R: Read + Send> Source for CsvSource<R> {
 pub struct ParquetSource {
     reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
     schema: SchemaRef,
-    last: Option<RecordBatch>,
     names: Vec<String>,
     rows: u64,
     done: u64,
@@ -187,7 +188,6 @@ impl ParquetSource {
         Ok(ParquetSource {
             reader: b.with_batch_size(batch).build()?,
             schema,
-            last: None,
             names,
             rows,
             done: 0,
@@ -291,10 +291,14 @@ fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<()
                 col.as_primitive::<Date32Type>(),
                 |b: &mut Vec<u8>, v: i32| {
                     if !push_date32(b, v) {
-                        let d = epoch
-                            .checked_add(jiff::Span::new().days(i64::from(v)))
-                            .map_err(|e| BatchError::Parquet(format!("date32 {v}: {e}")))?;
-                        b.extend_from_slice(d.to_string().as_bytes());
+                        // A day out of every calendar's range is the row's fault, not the
+                        // file's: it reads as a text that is not a date (the row is rejected).
+                        match epoch.checked_add(jiff::Span::new().days(i64::from(v))) {
+                            Ok(d) => b.extend_from_slice(d.to_string().as_bytes()),
+                            Err(_) => {
+                                let _ = write!(b, "Date32 {v} (days after 1970-01-01)");
+                            }
+                        }
                     }
                     Ok::<(), BatchError>(())
                 }
@@ -330,11 +334,15 @@ impl Source for ParquetSource {
             push_column(col, &mut recs, name)?;
         }
         self.done += recs.len() as u64;
-        self.last = Some(batch);
         Ok(Some(recs))
     }
-    fn take_batch(&mut self) -> Option<RecordBatch> {
-        self.last.take()
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, BatchError> {
+        let Some(batch) = self.reader.next() else {
+            return Ok(None);
+        };
+        let batch = batch?;
+        self.done += batch.num_rows() as u64;
+        Ok(Some(batch))
     }
     fn arrow_schema(&self) -> Option<SchemaRef> {
         Some(self.schema.clone())
@@ -460,19 +468,10 @@ pub fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
 /// Appends a `Date32` (days since 1970-01-01) as `YYYY-MM-DD` for the years 1970-9999 (civil
 /// from days, H. Hinnant's algorithm); `false` for other days (jiff writes them).
 pub fn push_date32(buf: &mut Vec<u8>, days: i32) -> bool {
-    // 2932896 is 9999-12-31.
-    if !(0..=2_932_896).contains(&days) {
+    let Some((y, m, d)) = civil_from_days(days) else {
         return false;
-    }
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as usize;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as usize;
-    let y = (yoe + era * 400 + i32::from(m <= 2)) as usize;
+    };
+    let (y, m, d) = (y as usize, m as usize, d as usize);
     let pair = |n: usize| &PAIRS[n * 2..n * 2 + 2];
     buf.extend_from_slice(pair(y / 100));
     buf.extend_from_slice(pair(y % 100));
@@ -481,6 +480,151 @@ pub fn push_date32(buf: &mut Vec<u8>, days: i32) -> bool {
     buf.push(b'-');
     buf.extend_from_slice(pair(d));
     true
+}
+
+/// The civil date (year, month, day) of a day number (days since 1970-01-01), for days of
+/// the years 1970 to 9999 (H. Hinnant's algorithm); `None` outside.
+fn civil_from_days(days: i32) -> Option<(i16, i8, i8)> {
+    // 2932896 is 9999-12-31.
+    if !(0..=2_932_896).contains(&days) {
+        return None;
+    }
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    Some((y as i16, m as i8, d as i8))
+}
+
+/// A Parquet batch's rows read as [`Cell`]s, column by column, without making their text:
+/// UTF-8 columns are borrowed, `Date32` are dates, integers and `Decimal128` (scale 0 to 28)
+/// numbers; other types are made into text as [`ParquetSource`] would (rare: booleans,
+/// floats). Used when a Parquet input goes to a Parquet output.
+pub struct TypedRows<'b> {
+    batch: &'b RecordBatch,
+    names: &'b [String],
+    known: Vec<Option<TypedColumn<'b>>>,
+}
+
+enum TypedColumn<'b> {
+    Utf8(&'b arrow_array::StringArray),
+    LargeUtf8(&'b arrow_array::LargeStringArray),
+    Utf8View(&'b arrow_array::StringViewArray),
+    Date32(&'b arrow_array::Date32Array),
+    Decimal(&'b arrow_array::Decimal128Array, u32),
+    Int64(&'b arrow_array::Int64Array),
+    Int32(&'b arrow_array::Int32Array),
+    /// Read as text, one value at a time.
+    Other(&'b ArrayRef, &'b str),
+}
+
+impl<'b> TypedRows<'b> {
+    /// The known columns of `batch` (whose columns are `layout`'s); an error names a column
+    /// of a type batch does not read, as [`ParquetSource`] does.
+    pub fn new(layout: &'b Layout, batch: &'b RecordBatch) -> Result<TypedRows<'b>, BatchError> {
+        let names = &layout.names[..];
+        for (col, name) in batch.columns().iter().zip(names) {
+            // The same check as the text reader's, on an empty slice.
+            push_column(&col.slice(0, 0), &mut [], name)?;
+        }
+        let known = (0..crate::row::KNOWN.len())
+            .map(|k| {
+                let i = layout.index_of(k)?;
+                let col = batch.columns().get(i)?;
+                Some(match col.data_type() {
+                    DataType::Utf8 => TypedColumn::Utf8(col.as_string::<i32>()),
+                    DataType::LargeUtf8 => TypedColumn::LargeUtf8(col.as_string::<i64>()),
+                    DataType::Utf8View => TypedColumn::Utf8View(col.as_string_view()),
+                    DataType::Date32 => TypedColumn::Date32(col.as_primitive::<Date32Type>()),
+                    DataType::Decimal128(_, s) if (0..=28).contains(s) => {
+                        TypedColumn::Decimal(col.as_primitive::<Decimal128Type>(), *s as u32)
+                    }
+                    DataType::Int64 => TypedColumn::Int64(col.as_primitive::<Int64Type>()),
+                    DataType::Int32 => TypedColumn::Int32(col.as_primitive::<Int32Type>()),
+                    _ => TypedColumn::Other(col, &names[i]),
+                })
+            })
+            .collect();
+        Ok(TypedRows {
+            batch,
+            names,
+            known,
+        })
+    }
+
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// Whether the batch has no row.
+    pub fn is_empty(&self) -> bool {
+        self.batch.num_rows() == 0
+    }
+
+    /// Known column `k` of row `i` (an empty text where absent or null).
+    pub fn cell(&self, k: usize, i: usize) -> crate::row::Cell<'b> {
+        use crate::row::Cell;
+        let Some(col) = self.known.get(k).and_then(Option::as_ref) else {
+            return Cell::Text("");
+        };
+        match col {
+            TypedColumn::Utf8(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            TypedColumn::LargeUtf8(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            TypedColumn::Utf8View(a) if a.is_valid(i) => Cell::Text(a.value(i)),
+            TypedColumn::Date32(a) if a.is_valid(i) => {
+                let days = a.value(i);
+                match civil_from_days(days)
+                    .and_then(|(y, m, d)| jiff::civil::Date::new(y, m, d).ok())
+                {
+                    Some(d) => Cell::Date(d),
+                    None => Cell::Owned(self.text(i, col)),
+                }
+            }
+            TypedColumn::Decimal(a, s) if a.is_valid(i) => {
+                match Decimal::try_from_i128_with_scale(a.value(i), *s) {
+                    Ok(d) => Cell::Number(d),
+                    Err(_) => Cell::Owned(self.text(i, col)),
+                }
+            }
+            TypedColumn::Int64(a) if a.is_valid(i) => Cell::Number(Decimal::from(a.value(i))),
+            TypedColumn::Int32(a) if a.is_valid(i) => Cell::Number(Decimal::from(a.value(i))),
+            TypedColumn::Other(..) => Cell::Owned(self.text(i, col)),
+            _ => Cell::Text(""),
+        }
+    }
+
+    /// A value of a column read as text, as the text reader makes it (`""` if it cannot).
+    fn text(&self, i: usize, col: &TypedColumn<'b>) -> String {
+        let (array, name): (ArrayRef, &str) = match col {
+            TypedColumn::Other(a, name) => ((*a).clone(), name),
+            TypedColumn::Date32(a) => (Arc::new((*a).clone()), "date"),
+            TypedColumn::Decimal(a, _) => (Arc::new((*a).clone()), "decimal"),
+            _ => return String::new(),
+        };
+        let mut rec = [ByteRecord::new()];
+        match push_column(&array.slice(i, 1), &mut rec, name) {
+            Ok(()) => String::from_utf8_lossy(rec[0].get(0).unwrap_or_default()).into_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Row `i` as the text reader reads it (for a rejection's raw row).
+    pub fn record(&self, i: usize) -> ByteRecord {
+        let mut rec = [ByteRecord::new()];
+        for (col, name) in self.batch.columns().iter().zip(self.names) {
+            if push_column(&col.slice(i, 1), &mut rec, name).is_err() {
+                rec[0].push_field(b"");
+            }
+        }
+        let [rec] = rec;
+        rec
+    }
 }
 
 /// Appends an unsigned integer in decimal (as `Display` writes it).
@@ -1109,6 +1253,121 @@ mod tests {
                 got.extend_from_slice(b",x\n");
                 assert_eq!(got, expected, "{:?}", String::from_utf8_lossy(&f));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::{TypedRows, push_column};
+    use crate::row::Layout;
+    use arrow_array::{
+        ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int32Array,
+        LargeStringArray, RecordBatch, StringArray,
+    };
+    use csv::ByteRecord;
+    use std::sync::Arc;
+
+    /// A row read from the arrays parses to what its text parses to, or is rejected for the
+    /// same column and reason: nulls, dates out of the fast range, every number type.
+    #[test]
+    fn typed_cells_parse_as_their_text() {
+        let n = 9;
+        let hts: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("8471.30.01.00"),
+            Some(" 8703.23.01.90 "),
+            None,
+            Some("6109.10.00.04"),
+            Some("8471300100"),
+            Some("bad"),
+            Some("8471.30.01.00"),
+            Some("8471.30.01.00"),
+            Some("8471.30.01.00"),
+        ]));
+        let origin: ArrayRef = Arc::new(LargeStringArray::from(vec![
+            "cn", "DE", "VN", "MX", "KR", "CN", "CN", "", "JP",
+        ]));
+        // 2025-06-02, 2026-01-15, 1969-12-31 (before the fast range), year 10000 (after).
+        let date: ArrayRef = Arc::new(Date32Array::from(vec![
+            Some(20_241),
+            Some(20_468),
+            Some(20_241),
+            Some(-1),
+            Some(20_300),
+            Some(20_241),
+            Some(2_932_897),
+            Some(20_241),
+            None,
+        ]));
+        let value: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![
+                Some(100_050),
+                Some(250_000_000),
+                Some(1),
+                Some(5_000),
+                Some(-300),
+                Some(7),
+                Some(100),
+                Some(100),
+                Some(100),
+            ])
+            .with_precision_and_scale(18, 2)
+            .unwrap(),
+        );
+        let quantity: ArrayRef = Arc::new(Int32Array::from(vec![
+            Some(3),
+            None,
+            Some(-2),
+            Some(0),
+            Some(10),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+        ]));
+        let steel: ArrayRef = Arc::new(Float64Array::from(vec![
+            None,
+            Some(1234.5),
+            None,
+            Some(0.1),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]));
+        let transshipped: ArrayRef = Arc::new(BooleanArray::from(vec![
+            Some(false),
+            Some(true),
+            None,
+            Some(false),
+            Some(false),
+            Some(false),
+            Some(false),
+            Some(false),
+            Some(false),
+        ]));
+        let names = [
+            "hts",
+            "origin",
+            "entry_date",
+            "value",
+            "quantity",
+            "steel_content",
+            "transshipped",
+        ];
+        let columns = vec![hts, origin, date, value, quantity, steel, transshipped];
+        let batch = RecordBatch::try_from_iter(names.iter().copied().zip(columns.clone())).unwrap();
+        let layout = Layout::new(names.map(String::from).to_vec()).unwrap();
+        let rows = TypedRows::new(&layout, &batch).unwrap();
+        let mut recs = vec![ByteRecord::new(); n];
+        for (col, name) in columns.iter().zip(names) {
+            push_column(col, &mut recs, name).unwrap();
+        }
+        for (i, rec) in recs.iter().enumerate() {
+            let typed = layout.entry_of(|k| rows.cell(k, i));
+            assert_eq!(typed, layout.entry(rec), "row {i}");
+            assert_eq!(&rows.record(i), rec, "row {i}");
         }
     }
 }

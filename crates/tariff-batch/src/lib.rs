@@ -278,11 +278,19 @@ fn process_part(
     format: Format,
     detail: bool,
     first_row: u64,
-    recs: &[ByteRecord],
-    typed: Option<RecordBatch>,
+    rows: Rows<'_>,
 ) -> Result<(io::Part, Summary), BatchError> {
+    let (recs, typed) = match rows {
+        Rows::Records(r) => (r, None),
+        Rows::Typed(b) => (&[][..], Some(b)),
+    };
+    let cells = typed
+        .as_ref()
+        .map(|b| io::TypedRows::new(layout, b))
+        .transpose()?;
+    let n = cells.as_ref().map_or(recs.len(), io::TypedRows::len);
     let mut sum = Summary {
-        read: recs.len() as u64,
+        read: n as u64,
         ..Summary::default()
     };
     let mut part = io::Part {
@@ -293,22 +301,25 @@ fn process_part(
         rejects: Vec::new(),
     };
     let mut columns = (format == Format::Parquet)
-        .then(|| io::ParquetColumns::new(layout, detail, typed.is_some(), recs.len()));
+        .then(|| io::ParquetColumns::new(layout, detail, typed.is_some(), n));
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::with_capacity(if format == Format::Csv && detail {
-            recs.len() * 400
+            n * 400
         } else {
             0
         }));
     let mut out = Vec::with_capacity(if format == Format::Csv && !detail {
-        recs.len() * 320
+        n * 320
     } else {
         0
     });
     let mut buf = Vec::new();
     let mut tally = Tally::default();
-    for (i, rec) in recs.iter().enumerate() {
+    // Typed rows have no record: their carried columns are the input's arrays.
+    let no_record = ByteRecord::new();
+    for i in 0..n {
+        let rec = recs.get(i).unwrap_or(&no_record);
         let row = first_row + i as u64;
         // The row is formatted while its stack is borrowed from the memo.
         let mut write = |p: &Priced<'_>| -> Result<(), BatchError> {
@@ -327,7 +338,11 @@ fn process_part(
                 }
             }
         };
-        let priced = layout.entry(rec).and_then(|e| {
+        let entry = match &cells {
+            Some(c) => layout.entry_of(|k| c.cell(k, i)),
+            None => layout.entry(rec),
+        };
+        let priced = entry.and_then(|e| {
             pricer
                 .price_with(&e, &mut sum.memo, &mut write)
                 .map_err(|err| match err {
@@ -338,7 +353,11 @@ fn process_part(
         match priced {
             Err((column, reason)) => {
                 sum.rejected += 1;
-                part.rejects.push(io::reject(row, column, reason, rec));
+                let raw = match &cells {
+                    Some(c) => &c.record(i),
+                    None => rec,
+                };
+                part.rejects.push(io::reject(row, column, reason, raw));
             }
             Ok(written) => written?,
         }
@@ -497,7 +516,14 @@ struct Flight {
 }
 
 /// A chunk as read: its records, and its typed columns where the sink carries them.
+/// A chunk as read: its records, or (typed reading) no records and the input's arrays.
 type Chunk = (Vec<ByteRecord>, Option<RecordBatch>);
+
+/// A part's rows: records, or a slice of the input's arrays (Parquet to Parquet).
+enum Rows<'a> {
+    Records(&'a [ByteRecord]),
+    Typed(RecordBatch),
+}
 
 type PartResult = Result<(io::Part, Summary), BatchError>;
 
@@ -553,12 +579,18 @@ pub fn run(
         let reader = s.spawn(move || {
             loop {
                 let reuse = rx_back.try_recv().unwrap_or_default();
-                let next = source.next_chunk_reusing(chunk, reuse);
+                // Parquet to Parquet reads the input's arrays as they are (no text).
+                let next = if typed_carry {
+                    source.next_batch().map(|b| b.map(|b| (reuse, Some(b))))
+                } else {
+                    source
+                        .next_chunk_reusing(chunk, reuse)
+                        .map(|r| r.map(|r| (r, None)))
+                };
                 let pos = source.position();
-                let batch = source.take_batch().filter(|_| typed_carry);
                 match next {
-                    Ok(Some(recs)) => {
-                        if tx_in.send(Ok((recs, batch))).is_err() {
+                    Ok(Some(read)) => {
+                        if tx_in.send(Ok(read)).is_err() {
                             return;
                         }
                         progress(pos);
@@ -625,9 +657,11 @@ pub fn run(
                     // The writer stopped (its error is reported below).
                     break;
                 }
-                let part_rows = recs.len().div_ceil(threads * 16).max(128);
-                let parts = recs.len().div_ceil(part_rows);
-                let n = recs.len() as u64;
+                // Rows of the chunk: its records, or the rows of its arrays (typed reading).
+                let rows = batch.as_ref().map_or(recs.len(), RecordBatch::num_rows);
+                let part_rows = rows.div_ceil(threads * 16).max(128);
+                let parts = rows.div_ceil(part_rows);
+                let n = rows as u64;
                 let flight = Arc::new(Flight {
                     seq,
                     first_row,
@@ -642,17 +676,25 @@ pub fn run(
                     let tx_done = tx_done.clone();
                     scope.spawn_fifo(move |_| {
                         let from = k * part_rows;
-                        let recs =
-                            &flight.records[from..(from + part_rows).min(flight.records.len())];
-                        let r = process_part(
-                            pricer,
-                            layout,
-                            format,
-                            detail,
-                            flight.first_row + from as u64,
-                            recs,
-                            flight.batch.as_ref().map(|b| b.slice(from, recs.len())),
-                        );
+                        let until = (from + part_rows).min(rows);
+                        let r = match &flight.batch {
+                            Some(b) => process_part(
+                                pricer,
+                                layout,
+                                format,
+                                detail,
+                                flight.first_row + from as u64,
+                                Rows::Typed(b.slice(from, until - from)),
+                            ),
+                            None => process_part(
+                                pricer,
+                                layout,
+                                format,
+                                detail,
+                                flight.first_row + from as u64,
+                                Rows::Records(&flight.records[from..until]),
+                            ),
+                        };
                         flight.done.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(r);
                         if flight.left.fetch_sub(1, Ordering::AcqRel) == 1 {
                             let _ = tx_done.send(flight);

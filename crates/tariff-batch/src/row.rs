@@ -59,6 +59,34 @@ pub struct Rejection {
     pub raw: String,
 }
 
+/// One known column's value in a row: text as read (CSV, or Parquet text), or a typed
+/// Parquet value read as what its text would parse to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text as given (trimmed when read).
+    Text(&'a str),
+    /// Text made for the row (a Parquet value of a type read as text).
+    Owned(String),
+    /// A date (Parquet `Date32`).
+    Date(Date),
+    /// A number (Parquet integers and `Decimal128`).
+    Number(Decimal),
+}
+
+impl<'a> Cell<'a> {
+    /// The cell as trimmed text (a typed value as it is written: `YYYY-MM-DD`, the number's
+    /// digits).
+    fn text(self) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        match self {
+            Cell::Text(t) => Cow::Borrowed(trim(t)),
+            Cell::Owned(t) => Cow::Owned(trim(&t).to_string()),
+            Cell::Date(d) => Cow::Owned(d.to_string()),
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+        }
+    }
+}
+
 /// The header: every input column's name, and where the known ones are.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -150,16 +178,35 @@ impl Layout {
         // starts and ends on a character boundary of the whole.
         let all = std::str::from_utf8(r.as_slice()).unwrap_or("");
         let start = r.as_slice().as_ptr() as usize;
-        let text = |k: usize| -> &str {
-            self.index[k]
-                .and_then(|i| r.get(i))
-                .and_then(|f| {
-                    let at = f.as_ptr() as usize - start;
-                    all.get(at..at + f.len())
-                })
-                .map(trim)
-                .unwrap_or("")
+        self.entry_of(|k| {
+            Cell::Text(
+                self.index[k]
+                    .and_then(|i| r.get(i))
+                    .and_then(|f| {
+                        let at = f.as_ptr() as usize - start;
+                        all.get(at..at + f.len())
+                    })
+                    .unwrap_or(""),
+            )
+        })
+    }
+
+    /// Parses a row given as its known columns' cells (`cell(k)` for [`KNOWN`]`[k]`; a
+    /// column not in the input is an empty text) into an entry; `Err((column, reason))`
+    /// otherwise. Typed cells give what their text would parse to.
+    pub fn entry_of<'c>(
+        &self,
+        cell: impl Fn(usize) -> Cell<'c>,
+    ) -> Result<Entry, (String, String)> {
+        // Columns not in the input are empty, without asking.
+        let cell = |k: usize| {
+            if self.index[k].is_some() {
+                cell(k)
+            } else {
+                Cell::Text("")
+            }
         };
+        let text = |k: usize| cell(k).text();
         let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
         let required = |k: usize| {
             let t = text(k);
@@ -169,7 +216,7 @@ impl Layout {
                 Ok(t)
             }
         };
-        let hts = tariff_engine::parse_hts(required(HTS)?).map_err(|e| match e {
+        let hts = tariff_engine::parse_hts(&required(HTS)?).map_err(|e| match e {
             tariff_engine::QuoteError::Input { message, .. } => fail(HTS, message),
             other => fail(HTS, other.to_string()),
         })?;
@@ -179,34 +226,49 @@ impl Layout {
                 .or_else(|| t.parse::<Date>().ok())
                 .ok_or_else(|| fail(k, format!("{t:?} is not a date (expected YYYY-MM-DD)")))
         };
-        let entry_date = date(DATE, required(DATE)?)?;
-        let value = money(required(VALUE)?).map_err(|m| fail(VALUE, m))?;
+        let a_date = |k: usize, required: bool| match cell(k) {
+            Cell::Date(d) => Ok(Some(d)),
+            c => {
+                let t = c.text();
+                if t.is_empty() {
+                    if required {
+                        Err(fail(k, "empty".into()))
+                    } else {
+                        Ok(None)
+                    }
+                } else {
+                    date(k, &t).map(Some)
+                }
+            }
+        };
+        let a_number = |k: usize| match cell(k) {
+            Cell::Number(n) => Ok(Some(n)),
+            c => {
+                let t = c.text();
+                if t.is_empty() {
+                    Ok(None)
+                } else {
+                    money(&t).map(Some).map_err(|m| fail(k, m))
+                }
+            }
+        };
+        let entry_date = a_date(DATE, true)?.ok_or_else(|| fail(DATE, "empty".into()))?;
+        let value = a_number(VALUE)?.ok_or_else(|| fail(VALUE, "empty".into()))?;
         let mut e = if origin.bytes().all(|b| b.is_ascii_uppercase()) {
-            Entry::new(hts, origin, entry_date, value)
+            Entry::new(hts, &origin, entry_date, value)
         } else {
             Entry::new(hts, &origin.to_ascii_uppercase(), entry_date, value)
         };
-        let opt_money = |k: usize| {
-            let t = text(k);
-            if t.is_empty() {
-                Ok(None)
-            } else {
-                money(t).map(Some).map_err(|m| fail(k, m))
-            }
-        };
-        e.quantity = opt_money(QUANTITY)?;
-        e.us_content = opt_money(US)?;
-        e.steel_content = opt_money(STEEL)?;
-        e.aluminum_content = opt_money(ALUMINUM)?;
-        e.copper_content = opt_money(COPPER)?;
+        e.quantity = a_number(QUANTITY)?;
+        e.us_content = a_number(US)?;
+        e.steel_content = a_number(STEEL)?;
+        e.aluminum_content = a_number(ALUMINUM)?;
+        e.copper_content = a_number(COPPER)?;
         let spi = text(SPI);
         if !spi.is_empty() {
-            e.spi = Some(spi.to_string());
+            e.spi = Some(spi.into_owned());
         }
-        let loaded = text(LOADED);
-        if !loaded.is_empty() {
-            e.loaded_on = Some(date(LOADED, loaded)?);
-        }
+        e.loaded_on = a_date(LOADED, false)?;
         let export = text(EXPORT);
         if !export.is_empty() {
             e.export_country = Some(export.to_ascii_uppercase());
@@ -233,7 +295,7 @@ impl Layout {
             }
         };
         e.transshipped = yes_no(TRANSSHIPPED)?;
-        e.metal_weight_percent = opt_money(METAL_WEIGHT)?;
+        e.metal_weight_percent = a_number(METAL_WEIGHT)?;
         e.metal_melted_in_us = yes_no(MELTED_US)?;
         // Declared Chapter 99 headings, separated by `;` or spaces.
         e.declared = text(DECLARED)
@@ -337,7 +399,15 @@ mod tests {
     /// field that is not UTF-8 is rejected by its column.
     #[test]
     fn fields_of_a_record_checked_once() {
-        let names = ["hts", "note", "origin", "entry_date", "value", "spi", "mode"];
+        let names = [
+            "hts",
+            "note",
+            "origin",
+            "entry_date",
+            "value",
+            "spi",
+            "mode",
+        ];
         let layout = Layout::new(names.map(String::from).to_vec()).expect("layout");
         let rec = ByteRecord::from(vec![
             " 8471.30.01.00",
@@ -355,7 +425,15 @@ mod tests {
         assert_eq!(e.value.to_string(), "1000.50");
         assert_eq!(e.spi.as_deref(), Some("KR"));
         let mut bad = ByteRecord::new();
-        for f in [&b"8471.30.01.00"[..], b"\xc3(", b"KR", b"2025-06-02", b"1", b"", b""] {
+        for f in [
+            &b"8471.30.01.00"[..],
+            b"\xc3(",
+            b"KR",
+            b"2025-06-02",
+            b"1",
+            b"",
+            b"",
+        ] {
             bad.push_field(f);
         }
         let (column, reason) = layout.entry(&bad).expect_err("bad UTF-8");

@@ -274,7 +274,7 @@ fn csv_parquet_csv_round_trip_gives_identical_duties() {
 
 /// Parquet to Parquet: the carried-through columns keep the input's types and values (dates
 /// stay `Date32`, values `Decimal128`), rejected rows leave them as they leave the duty
-/// columns, and every row matches the same input written to CSV.
+/// columns, and every row and rejection matches the same input written to CSV (read as text).
 #[test]
 fn parquet_to_parquet_carries_typed_columns_and_drops_rejected_rows() {
     // Every 97th row has an HTS number that is not in the schedule.
@@ -322,6 +322,12 @@ fn parquet_to_parquet_carries_typed_columns_and_drops_rejected_rows() {
     let (x, y) = (records(&pq_out), records(&csv_out));
     assert_eq!(x.len() as u64, a.quoted);
     assert_eq!(x, y);
+    // Parquet to Parquet reads the arrays as they are, Parquet to CSV reads them as text:
+    // the same rejections, raw rows included.
+    assert_eq!(
+        std::fs::read_to_string(tmp("typed_rej.csv")).unwrap(),
+        std::fs::read_to_string(tmp("typed_rej2.csv")).unwrap()
+    );
 }
 
 #[test]
