@@ -20,7 +20,7 @@ struct Cli {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match batch::run(&cli.args, |_| {}) {
+    match batch::run(&cli.args) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -22,12 +22,10 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// Freed memory stays with the process instead of going back to the system after mimalloc's
 /// purge delay (1 s). A batch frees and reallocates its chunk buffers all the time; returned,
-/// they come back as fresh pages the kernel must zero. Keeping them cut a 5 M-line CSV batch
-/// from 10.0–10.7 to 9.3–9.6 CPU-seconds (3,400–4,400 page faults to 1,300; bench/batch.sh),
-/// with peak memory 178–188 MB instead of 176–177 MB. A Parquet output holds more buffers of more
-/// sizes: kept, its peak grew from 263–283 MB to 280–302 MB, over the batch's 300 MB bound,
-/// so `tariff batch` keeps freed memory for CSV output only. `MIMALLOC_PURGE_DELAY` in the
-/// environment wins.
+/// they come back as fresh pages the kernel must zero. Kept (5 M lines, bench/batch.sh): CSV
+/// 10.0–10.7 -> 9.3–9.6 CPU-seconds (page faults 3,400–4,400 -> 1,300); Parquet 20,500 ->
+/// 1,500 faults and about 1 CPU-second less, its peak memory 186–194 -> 208–214 MB (the bound
+/// is 300 MB). Only `tariff batch` keeps it. `MIMALLOC_PURGE_DELAY` in the environment wins.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
@@ -207,14 +205,13 @@ fn main() -> std::process::ExitCode {
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Reciprocal(args) => cmd::reciprocal::run(&args),
         Command::Etr(args) => cmd::etr::run(&args),
-        Command::Batch(args) => match cmd::batch::run(&args, |format| {
-            if format == tariff_batch::Format::Csv {
-                keep_freed_memory();
+        Command::Batch(args) => {
+            keep_freed_memory();
+            match cmd::batch::run(&args) {
+                Ok(code) => return code,
+                Err(e) => Err(e),
             }
-        }) {
-            Ok(code) => return code,
-            Err(e) => Err(e),
-        },
+        }
         Command::Measures {
             date,
             coverage,

@@ -52,9 +52,8 @@ pub struct BatchArgs {
     pub quiet: bool,
 }
 
-/// Runs `tariff batch`; `opened` learns the output format once the files are open (the
-/// `tariff` binary tunes its allocator by it).
-pub fn run(a: &BatchArgs, opened: impl FnOnce(tariff_batch::Format)) -> Result<ExitCode> {
+/// Runs `tariff batch`.
+pub fn run(a: &BatchArgs) -> Result<ExitCode> {
     let engine = Engine::embedded().context("loading the embedded data")?;
     let opts = Options {
         threads: a.threads.unwrap_or(0),
@@ -64,7 +63,6 @@ pub fn run(a: &BatchArgs, opened: impl FnOnce(tariff_batch::Format)) -> Result<E
     };
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
         .with_context(|| format!("opening {}", a.input.display()))?;
-    opened(job.format);
     if job.rejects.is_none() {
         let w: Box<dyn std::io::Write + Send> = Box::new(std::io::stderr());
         job.rejects = Some(RejectSink::new(w)?);
