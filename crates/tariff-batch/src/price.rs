@@ -168,8 +168,9 @@ fn percent_of(v: Decimal, p: Decimal) -> Decimal {
 /// An amount from whole cents (what `Decimal::from_i128_with_scale(c, 2)` gives, without
 /// 128-bit arithmetic when the cents fit in 64 bits: always, for amounts under 9.2 × 10^16).
 fn from_cents(c: i128) -> Decimal {
-    match i64::try_from(c) {
-        Ok(c) => Decimal::new(c, 2),
+    match u64::try_from(c.unsigned_abs()) {
+        // The 96-bit mantissa's low and middle words, the sign, scale 2.
+        Ok(m) => Decimal::from_parts(m as u32, (m >> 32) as u32, 0, c < 0, 2),
         Err(_) => Decimal::from_i128_with_scale(c, 2),
     }
 }
