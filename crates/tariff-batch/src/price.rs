@@ -696,8 +696,10 @@ impl<'e> Pricer<'e> {
             return self.direct(e, f);
         };
         let d = day(e.entry_date);
-        // The top bits pick the shard; the maps index by the low bits of the same hash.
-        let shard = &shards[(self.hasher.hash_one(key) >> 58) as usize % SHARDS];
+        // Middle bits of the hash pick the shard. Not the top ones: a shard's table takes
+        // its slots' tags from the top seven bits of the same hash, and keys sharing them
+        // would look alike to it (more probes comparing whole keys).
+        let shard = &shards[(self.hasher.hash_one(key) >> 32) as usize % SHARDS];
         {
             let guard = shard.lock().unwrap_or_else(|p| p.into_inner());
             match guard.map.get(&key).and_then(|ps| find(ps, d)) {
