@@ -42,7 +42,7 @@ pub struct BatchArgs {
     /// Bound of the memo of value-linear quotes, in (HTS, origin, SPI, quantity given,
     /// loading date, export country, mode given) × validity periods; exact (rows are derived
     /// from a quote of the same facts whose stack the engine shows unchanged on their date).
-    /// Default 400,000 (about 60 MB); 0 with `--detail`, whose periods also follow the
+    /// Default 400,000 (about 45 MB); 0 with `--detail`, whose periods also follow the
     /// revision and whose stacks hold every line's texts (more memory than they save time).
     /// 0 quotes every row directly.
     #[arg(long)]
