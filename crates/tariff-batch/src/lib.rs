@@ -284,10 +284,7 @@ fn process_part(
         Rows::Records(r) => (r, None),
         Rows::Typed(b) => (&[][..], Some(b)),
     };
-    let cells = typed
-        .as_ref()
-        .map(|b| io::TypedRows::new(layout, b))
-        .transpose()?;
+    let cells = typed.as_ref().map(|b| io::TypedRows::new(layout, b));
     let n = cells.as_ref().map_or(recs.len(), io::TypedRows::len);
     let mut sum = Summary {
         read: n as u64,
@@ -405,8 +402,8 @@ pub struct Job {
     pub format: Format,
     /// Where rejections go.
     pub rejects: Option<RejectSink<Box<dyn std::io::Write + Send>>>,
-    /// Whether the sink writes the carried-through columns from the source's typed arrays
-    /// ([`Source::take_batch`]: Parquet to Parquet).
+    /// Whether rows are read as the source's Arrow arrays ([`Source::next_batch`]) and the
+    /// sink writes the carried-through columns from them (Parquet to Parquet).
     pub typed_carry: bool,
 }
 
@@ -515,7 +512,6 @@ struct Flight {
     left: AtomicUsize,
 }
 
-/// A chunk as read: its records, and its typed columns where the sink carries them.
 /// A chunk as read: its records, or (typed reading) no records and the input's arrays.
 type Chunk = (Vec<ByteRecord>, Option<RecordBatch>);
 
@@ -677,24 +673,18 @@ pub fn run(
                     scope.spawn_fifo(move |_| {
                         let from = k * part_rows;
                         let until = (from + part_rows).min(rows);
-                        let r = match &flight.batch {
-                            Some(b) => process_part(
-                                pricer,
-                                layout,
-                                format,
-                                detail,
-                                flight.first_row + from as u64,
-                                Rows::Typed(b.slice(from, until - from)),
-                            ),
-                            None => process_part(
-                                pricer,
-                                layout,
-                                format,
-                                detail,
-                                flight.first_row + from as u64,
-                                Rows::Records(&flight.records[from..until]),
-                            ),
+                        let part = match &flight.batch {
+                            Some(b) => Rows::Typed(b.slice(from, until - from)),
+                            None => Rows::Records(&flight.records[from..until]),
                         };
+                        let r = process_part(
+                            pricer,
+                            layout,
+                            format,
+                            detail,
+                            flight.first_row + from as u64,
+                            part,
+                        );
                         flight.done.lock().unwrap_or_else(|p| p.into_inner())[k] = Some(r);
                         if flight.left.fetch_sub(1, Ordering::AcqRel) == 1 {
                             let _ = tx_done.send(flight);

@@ -364,3 +364,38 @@ fn detail_writes_one_row_per_duty_line() {
         .sum();
     assert_eq!(total.to_string(), "1650.00");
 }
+
+/// A Parquet input with a column of a type batch does not read is refused when opened,
+/// naming the column, before any row is read.
+#[test]
+fn parquet_column_of_an_unread_type_is_refused_when_opened() {
+    use arrow_array::{ArrayRef, ListArray, RecordBatch, StringArray, types::Int32Type};
+    use std::sync::Arc;
+    let path = tmp("unread_type.parquet");
+    let hts: ArrayRef = Arc::new(StringArray::from(vec!["8471.30.01.00"]));
+    let tags: ArrayRef = Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+        Some(vec![Some(1)]),
+    ]));
+    let batch = RecordBatch::try_from_iter([("hts", hts), ("tags", tags)]).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(&path).unwrap(),
+        batch.schema(),
+        None,
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let err = tariff_batch::open(
+        &path,
+        &tmp("unread_type_out.csv"),
+        None,
+        &Options::default(),
+    )
+    .err()
+    .expect("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("\"tags\"") && text.contains("does not read"),
+        "{text}"
+    );
+}
