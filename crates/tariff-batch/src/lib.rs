@@ -36,6 +36,7 @@ mod testing {
 pub mod io;
 pub mod price;
 pub mod row;
+mod table;
 
 pub use io::{CsvSink, CsvSource, ParquetSink, ParquetSource, RejectSink, Sink, Source};
 pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
@@ -315,7 +316,27 @@ fn process_part(
     let mut tally = Tally::default();
     // Typed rows have no record: their carried columns are the input's arrays.
     let no_record = ByteRecord::new();
-    for i in 0..n {
+    // The part's entries are parsed first and their memo keys hashed, so that each row's
+    // memo slot is fetched into the cache `AHEAD` rows before it is priced: the lookups'
+    // cache misses overlap instead of coming one after another.
+    const AHEAD: usize = 4;
+    let (entries, prepared): (Vec<_>, Vec<_>) = (0..n)
+        .map(|i| {
+            let entry = match &cells {
+                Some(c) => layout.entry_of(|k| c.cell(k, i)),
+                None => layout.entry(recs.get(i).unwrap_or(&no_record)),
+            };
+            let prepared = entry.as_ref().ok().map(|e| pricer.prepare(e));
+            (entry, prepared)
+        })
+        .unzip();
+    for p in prepared.iter().take(AHEAD).flatten() {
+        pricer.prefetch(p);
+    }
+    for (i, entry) in entries.into_iter().enumerate() {
+        if let Some(Some(p)) = prepared.get(i + AHEAD) {
+            pricer.prefetch(p);
+        }
         let rec = recs.get(i).unwrap_or(&no_record);
         let row = first_row + i as u64;
         // The row is formatted while its stack is borrowed from the memo.
@@ -335,13 +356,10 @@ fn process_part(
                 }
             }
         };
-        let entry = match &cells {
-            Some(c) => layout.entry_of(|k| c.cell(k, i)),
-            None => layout.entry(rec),
-        };
         let priced = entry.and_then(|e| {
+            let prepared = prepared[i].unwrap_or_else(|| pricer.prepare(&e));
             pricer
-                .price_with(&e, &mut sum.memo, &mut write)
+                .price_prepared(&e, &prepared, &mut sum.memo, &mut write)
                 .map_err(|err| match err {
                     QuoteError::Input { field, message } => (field.to_string(), message),
                     other => (String::new(), other.to_string()),

@@ -31,6 +31,7 @@
 //! The memo is bounded in periods (each shard is emptied when full), so memory does not grow
 //! with the input.
 
+use crate::table::{Published, Slot, Table};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
@@ -494,7 +495,7 @@ struct Key {
 /// index of the stack and fee rules to derive rows from in the shard's table, or
 /// [`NOT_LINEAR`] when the quote was not linear in the value (rows are then quoted
 /// directly).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Period {
     from: u16,
     until: u16,
@@ -503,17 +504,17 @@ struct Period {
 
 const NOT_LINEAR: u32 = u32::MAX;
 
-/// A key's periods, the first three inline (most keys have one to three): a lookup reads
-/// the key's table slot (64 bytes with the key) and nothing else of its own.
-type Periods = smallvec::SmallVec<[Period; 3]>;
-
-fn find(ps: &Periods, d: u16) -> Option<Period> {
-    ps.iter().copied().find(|p| p.from <= d && d < p.until)
+fn find(ps: &Slot<Key, Period>, d: u16) -> Option<Period> {
+    ps.values().find(|p| p.from <= d && d < p.until)
 }
 
-#[derive(Default)]
+/// A key's table slot: the key and its first periods in two cache lines (most keys have
+/// fewer periods than that; see [`crate::table`]).
+const _: () = assert!(size_of::<Slot<Key, Period>>() == 128);
+
 struct Shard<'e> {
-    map: HashMap<Key, Periods, Fold>,
+    /// Keys and their periods.
+    table: Table<Key, Period>,
     periods: usize,
     /// The stacks and fee rules periods derive from, once each (few, so they stay in cache).
     derivations: Vec<(Arc<Stack>, Derivation<'e>)>,
@@ -523,7 +524,7 @@ struct Shard<'e> {
 
 impl<'e> Shard<'e> {
     fn clear(&mut self) {
-        self.map.clear();
+        self.table.clear();
         self.derivations.clear();
         self.derivation_index.clear();
         self.periods = 0;
@@ -546,6 +547,36 @@ impl<'e> Shard<'e> {
     }
 }
 
+/// A shard: its table and derivations under a lock. Aligned so that no two shards share a
+/// cache line (or the pair the processor fetches together): two workers locking
+/// neighbouring shards would otherwise take the line from each other.
+#[repr(align(128))]
+struct ShardCell<'e> {
+    shard: Mutex<Shard<'e>>,
+}
+
+impl ShardCell<'_> {
+    fn new(published: &Published) -> Self {
+        let shard = Shard {
+            table: Table::new(6, published),
+            periods: 0,
+            derivations: Vec::new(),
+            derivation_index: HashMap::default(),
+        };
+        ShardCell {
+            shard: Mutex::new(shard),
+        }
+    }
+}
+
+/// A row's memo key and its hash, found before the row is priced so that its memo slot can
+/// be fetched into the cache a few rows ahead ([`Pricer::prefetch`]).
+#[derive(Clone, Copy)]
+pub struct Prepared {
+    key: Option<Key>,
+    hash: u64,
+}
+
 const SHARDS: usize = 64;
 
 /// Prices rows: the engine, the revisions' names, and the shared memo.
@@ -557,7 +588,10 @@ pub struct Pricer<'e> {
     /// The revision in force on each covered day, from `first_day`.
     revision_by_day: Vec<u16>,
     detail: bool,
-    shards: Option<Vec<Mutex<Shard<'e>>>>,
+    shards: Option<Vec<ShardCell<'e>>>,
+    /// Where each shard's table is, apart from the shards (a kilobyte, which stays in
+    /// cache: finding the address to prefetch must not itself wait on memory).
+    published: Vec<Published>,
     per_shard: usize,
     /// One copy of every stack, shared by the shards: the same duties stand for many keys
     /// in every shard (a 5 M-line batch makes 335,000 periods over 16,000 distinct stacks;
@@ -598,7 +632,8 @@ impl<'e> Pricer<'e> {
     /// A pricer; `memo_periods` bounds the memo in key × validity periods (0 turns it off);
     /// `detail` keeps the citations, and the revision in the key (the citations name it).
     pub fn new(engine: &'e Engine, memo_periods: usize, detail: bool) -> Pricer<'e> {
-        let shards = (memo_periods > 0).then(|| (0..SHARDS).map(|_| Mutex::default()).collect());
+        let published: Vec<Published> = (0..SHARDS).map(|_| Published::default()).collect();
+        let shards = (memo_periods > 0).then(|| published.iter().map(ShardCell::new).collect());
         let schedule = engine.schedule();
         let mut revision_by_day = Vec::new();
         let mut d = schedule.first_date();
@@ -617,6 +652,7 @@ impl<'e> Pricer<'e> {
             revision_by_day,
             detail,
             shards,
+            published,
             per_shard: memo_periods.div_ceil(SHARDS).max(1),
             stacks: Mutex::default(),
             stack_bound: (memo_periods / 8).max(1),
@@ -683,6 +719,34 @@ impl<'e> Pricer<'e> {
             })
     }
 
+    /// A row's memo key and its hash (see [`Pricer::prefetch`]).
+    pub fn prepare(&self, e: &Entry) -> Prepared {
+        match (&self.shards, self.key(e)) {
+            (Some(_), Some(key)) => Prepared {
+                key: Some(key),
+                hash: self.hasher.hash_one(key),
+            },
+            _ => Prepared { key: None, hash: 0 },
+        }
+    }
+
+    /// The shard of a hash. Middle bits pick it. Not the top ones: a shard's table takes the
+    /// slot a key starts probing at from them.
+    fn shard(hash: u64) -> usize {
+        (hash >> 32) as usize % SHARDS
+    }
+
+    /// Brings the memo slot of a prepared row into the cache, ahead of pricing it: a hint,
+    /// which changes no result.
+    pub fn prefetch(&self, p: &Prepared) {
+        if let (Some(shards), Some(_)) = (&self.shards, p.key) {
+            let i = Self::shard(p.hash);
+            // The lock and the table's header, to be written (locked), and the key's slot.
+            crate::table::prefetch_for_write(std::ptr::from_ref(&shards[i]).cast());
+            self.published[i].prefetch::<Key, Period>(p.hash);
+        }
+    }
+
     /// Prices one entry line and hands the result to `f` (which runs while the memo shard
     /// the row's stack lives in is locked: keep it short — format the row, no I/O).
     pub fn price_with<R>(
@@ -691,18 +755,30 @@ impl<'e> Pricer<'e> {
         stats: &mut MemoStats,
         f: impl FnOnce(&Priced<'_>) -> R,
     ) -> Result<R, QuoteError> {
-        let (Some(shards), Some(key)) = (&self.shards, self.key(e)) else {
+        self.price_prepared(e, &self.prepare(e), stats, f)
+    }
+
+    /// [`Pricer::price_with`] for a row prepared by [`Pricer::prepare`] (from this entry).
+    pub fn price_prepared<R>(
+        &self,
+        e: &Entry,
+        prepared: &Prepared,
+        stats: &mut MemoStats,
+        f: impl FnOnce(&Priced<'_>) -> R,
+    ) -> Result<R, QuoteError> {
+        let (Some(shards), Some(key)) = (&self.shards, prepared.key) else {
             stats.direct += 1;
             return self.direct(e, f);
         };
+        let hash = prepared.hash;
         let d = day(e.entry_date);
-        // Middle bits of the hash pick the shard. Not the top ones: a shard's table takes
-        // its slots' tags from the top seven bits of the same hash, and keys sharing them
-        // would look alike to it (more probes comparing whole keys).
-        let shard = &shards[(self.hasher.hash_one(key) >> 32) as usize % SHARDS];
+        let (cell, published) = (
+            &shards[Self::shard(hash)],
+            &self.published[Self::shard(hash)],
+        );
         {
-            let guard = shard.lock().unwrap_or_else(|p| p.into_inner());
-            match guard.map.get(&key).and_then(|ps| find(ps, d)) {
+            let guard = cell.shard.lock().unwrap_or_else(|p| p.into_inner());
+            match guard.table.get(hash, &key).and_then(|ps| find(ps, d)) {
                 Some(p) if p.derivation == NOT_LINEAR => {
                     drop(guard);
                     stats.direct += 1;
@@ -741,7 +817,7 @@ impl<'e> Pricer<'e> {
         }
         let stack = self.stack(Stack::of(&q, self.detail));
         let how = self.trust(&q, e, &valid);
-        let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = cell.shard.lock().unwrap_or_else(|p| p.into_inner());
         let shard = &mut *guard;
         if shard.periods >= self.per_shard {
             shard.clear();
@@ -755,7 +831,7 @@ impl<'e> Pricer<'e> {
             until: day(valid.until),
             derivation,
         };
-        let ps = shard.map.entry(key).or_default();
+        let ps = shard.table.entry(hash, key, published);
         if find(ps, d).is_none() {
             ps.push(period);
             shard.periods += 1;
