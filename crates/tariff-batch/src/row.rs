@@ -198,15 +198,19 @@ impl Layout {
         &self,
         cell: impl Fn(usize) -> Cell<'c>,
     ) -> Result<Entry, (String, String)> {
-        // Columns not in the input are empty, without asking.
+        // Columns not in the input are empty, without asking (most optional columns are
+        // absent from most files).
+        let absent = |k: usize| self.index[k].is_none();
         let cell = |k: usize| {
-            if self.index[k].is_some() {
-                cell(k)
+            if absent(k) { Cell::Text("") } else { cell(k) }
+        };
+        let text = |k: usize| {
+            if absent(k) {
+                std::borrow::Cow::Borrowed("")
             } else {
-                Cell::Text("")
+                cell(k).text()
             }
         };
-        let text = |k: usize| cell(k).text();
         let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
         let required = |k: usize| {
             let t = text(k);
@@ -227,6 +231,7 @@ impl Layout {
                 .ok_or_else(|| fail(k, format!("{t:?} is not a date (expected YYYY-MM-DD)")))
         };
         let a_date = |k: usize| match cell(k) {
+            _ if absent(k) => Ok(None),
             Cell::Date(d) => Ok(Some(d)),
             c => {
                 let t = c.text();
@@ -238,6 +243,7 @@ impl Layout {
             }
         };
         let a_number = |k: usize| match cell(k) {
+            _ if absent(k) => Ok(None),
             Cell::Number(n) => Ok(Some(n)),
             c => {
                 let t = c.text();
@@ -308,6 +314,7 @@ impl Layout {
 fn trim(s: &str) -> &str {
     let keep = |b: &u8| b.is_ascii() && !char::from(*b).is_whitespace();
     match s.as_bytes() {
+        [] => s,
         [first, .., last] if keep(first) && keep(last) => s,
         [only] if keep(only) => s,
         _ => s.trim(),
