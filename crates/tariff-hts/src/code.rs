@@ -40,8 +40,26 @@ impl HtsCode {
     /// `87032301` are the same code.
     pub fn parse(text: &str) -> Result<HtsCode, CodeError> {
         let mut digits = [0u8; 10];
-        let mut len = 0usize;
         let mut count = 0usize;
+        // The most common form, `dddd.dd.dd.dd` (and `dddd.dd.dd`), by position.
+        let b = text.as_bytes();
+        if (b.len() == 13 || b.len() == 10) && b[4] == b'.' && b[7] == b'.' {
+            let ten = b.len() == 13 && b[10] == b'.';
+            let at = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
+            let n = if ten { 10 } else { 8 };
+            if b.len() == 10 || ten {
+                for (k, &i) in at[..n].iter().enumerate() {
+                    digits[k] = b[i];
+                }
+                if digits[..n].iter().all(u8::is_ascii_digit) {
+                    return Ok(HtsCode {
+                        digits,
+                        len: n as u8,
+                    });
+                }
+                digits = [0u8; 10];
+            }
+        }
         // The common form, `dddd.dd.dd.dd` or plain digits, byte by byte.
         if text.len() <= 13 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             for b in text.bytes().filter(u8::is_ascii_digit) {
@@ -56,9 +74,15 @@ impl HtsCode {
                     len: count as u8,
                 });
             }
-            digits = [0u8; 10];
-            count = 0;
         }
+        Self::parse_any(text)
+    }
+
+    /// [`HtsCode::parse`] without its fast paths: any spacing and dotting, trimmed.
+    fn parse_any(text: &str) -> Result<HtsCode, CodeError> {
+        let mut digits = [0u8; 10];
+        let mut len = 0usize;
+        let mut count = 0usize;
         for ch in text.trim().chars() {
             match ch {
                 '0'..='9' => {
@@ -88,6 +112,15 @@ impl HtsCode {
     pub fn digits(&self) -> &str {
         // The array holds only ASCII digits up to `len`.
         std::str::from_utf8(&self.digits[..self.len as usize]).unwrap_or("")
+    }
+
+    /// The code as one integer, distinct for distinct codes: its digits read as a decimal
+    /// number, times 16, plus the number of digits (`87` and `8700` differ). Below 2^38.
+    pub fn packed(&self) -> u64 {
+        let n = self.digits[..self.len as usize]
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        n << 4 | u64::from(self.len)
     }
 
     /// The number of digits: 2, 4, 6, 8 or 10.
@@ -225,6 +258,23 @@ mod tests {
         #[test]
         fn never_panics(s in "\\PC*") {
             let _ = HtsCode::parse(&s);
+        }
+
+        /// The fast paths give what the general reading gives.
+        #[test]
+        fn fast_paths_are_the_general_reading(
+            s in "[0-9]{4}[.x][0-9]{2}[. ][0-9x]{2}([.][0-9]{2})?|[0-9. x]{0,14}"
+        ) {
+            proptest::prop_assert_eq!(HtsCode::parse(&s), HtsCode::parse_any(&s));
+        }
+
+        /// Distinct codes pack to distinct integers.
+        #[test]
+        fn packed_is_distinct(a in "[0-9]{1,5}", b in "[0-9]{1,5}") {
+            let code = |d: &str| HtsCode::parse(&d.repeat(2)).unwrap();
+            let (x, y) = (code(&a), code(&b));
+            proptest::prop_assert_eq!(x == y, x.packed() == y.packed());
+            proptest::prop_assert!(x.packed() < 1 << 38);
         }
 
         #[test]
