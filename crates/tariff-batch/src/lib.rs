@@ -334,10 +334,15 @@ fn process_part(
     for p in prepared.iter().take(AHEAD).flatten() {
         pricer.prefetch(p);
     }
-    for (i, entry) in entries.iter_mut().enumerate() {
+    for i in 0..n {
         if let Some(Some(p)) = prepared.get(i + AHEAD) {
             pricer.prefetch(p);
         }
+        // Two rows ahead, the slot has arrived: its period's next reads are fetched.
+        if let (Some(Ok(e)), Some(Some(p))) = (entries.get(i + 2), prepared.get(i + 2)) {
+            pricer.prefetch_period(e, p);
+        }
+        let entry = &mut entries[i];
         let rec = recs.get(i).unwrap_or(&no_record);
         let row = first_row + i as u64;
         // The row is formatted while its stack is borrowed from the memo.

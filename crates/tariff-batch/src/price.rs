@@ -767,6 +767,39 @@ impl<'e> Pricer<'e> {
         }
     }
 
+    /// The second prefetch of a prepared row, once its slot has arrived (see
+    /// [`Pricer::prefetch`]): finds the row's period without waiting for the lock (a hint
+    /// gives up rather than wait), and brings into the cache what pricing the row will read
+    /// next: the periods spilled out of the slot, or the period's derivation.
+    pub fn prefetch_period(&self, e: &Entry, p: &Prepared) {
+        let (Some(shards), Some(key)) = (&self.shards, p.key) else {
+            return;
+        };
+        let Ok(guard) = shards[Self::shard(p.hash)].shard.try_lock() else {
+            return;
+        };
+        let Some(slot) = guard.table.get(p.hash, &key) else {
+            return;
+        };
+        let d = day(e.entry_date);
+        let (inline, spilled) = slot.inline_and_spilled();
+        match inline.iter().find(|p| p.from <= d && d < p.until) {
+            Some(p) if p.derivation != NOT_LINEAR => {
+                let at = guard
+                    .derivations
+                    .as_ptr()
+                    .wrapping_add(p.derivation as usize);
+                crate::table::prefetch(at.cast());
+            }
+            Some(_) => {}
+            None => {
+                for line in spilled.chunks(8) {
+                    crate::table::prefetch(line.as_ptr().cast());
+                }
+            }
+        }
+    }
+
     /// Prices one entry line and hands the result to `f` (which runs while the memo shard
     /// the row's stack lives in is locked: keep it short — format the row, no I/O).
     pub fn price_with<R>(

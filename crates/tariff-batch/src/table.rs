@@ -27,6 +27,14 @@ pub(crate) struct Slot<K, V> {
 }
 
 impl<K, V: Copy> Slot<K, V> {
+    /// The values kept in the slot itself, and where the others are (to prefetch).
+    pub(crate) fn inline_and_spilled(&self) -> (&[V], &[V]) {
+        (
+            &self.inline[..usize::from(self.len).min(INLINE)],
+            &self.spill,
+        )
+    }
+
     /// The key's values, in insertion order.
     pub(crate) fn values(&self) -> impl Iterator<Item = V> + '_ {
         let n = usize::from(self.len).min(INLINE);
@@ -109,7 +117,7 @@ pub(crate) fn prefetch_for_write(p: *const i8) {
 /// A prefetch hint for the cache line at `p`.
 #[inline]
 #[allow(unsafe_code)]
-fn prefetch(p: *const i8) {
+pub(crate) fn prefetch(p: *const i8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: PREFETCHT0 is a hint that reads no memory into the program and never faults,
     // whatever the address (the target's baseline has SSE).
