@@ -261,23 +261,41 @@ impl Layout {
         } else {
             Entry::new(hts, &origin.to_ascii_uppercase(), entry_date, value)
         };
-        e.quantity = a_number(QUANTITY)?;
-        e.us_content = a_number(US)?;
-        e.steel_content = a_number(STEEL)?;
-        e.aluminum_content = a_number(ALUMINUM)?;
-        e.copper_content = a_number(COPPER)?;
-        let spi = text(SPI);
-        if !spi.is_empty() {
-            e.spi = Some(spi.into_owned());
+        // Each optional column only when the input has it (an entry's fields default to
+        // none): most files have a few of them. Columns are read in the same order as ever,
+        // so a row with several bad fields is rejected for the same one.
+        let present = |k: usize| !absent(k);
+        for (k, field) in [
+            (QUANTITY, &mut e.quantity),
+            (US, &mut e.us_content),
+            (STEEL, &mut e.steel_content),
+            (ALUMINUM, &mut e.aluminum_content),
+            (COPPER, &mut e.copper_content),
+        ] {
+            if present(k) {
+                *field = a_number(k)?;
+            }
         }
-        e.loaded_on = a_date(LOADED)?;
-        let export = text(EXPORT);
-        if !export.is_empty() {
-            e.export_country = Some(export.to_ascii_uppercase());
+        if present(SPI) {
+            let spi = text(SPI);
+            if !spi.is_empty() {
+                e.spi = Some(spi.into_owned());
+            }
         }
-        let mode = text(MODE);
-        if !mode.is_empty() {
-            e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
+        if present(LOADED) {
+            e.loaded_on = a_date(LOADED)?;
+        }
+        if present(EXPORT) {
+            let export = text(EXPORT);
+            if !export.is_empty() {
+                e.export_country = Some(export.to_ascii_uppercase());
+            }
+        }
+        if present(MODE) {
+            let mode = text(MODE);
+            if !mode.is_empty() {
+                e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
+            }
         }
         let yes_no = |k: usize| {
             let t = text(k);
@@ -296,15 +314,23 @@ impl Layout {
                 ))
             }
         };
-        e.transshipped = yes_no(TRANSSHIPPED)?;
-        e.metal_weight_percent = a_number(METAL_WEIGHT)?;
-        e.metal_melted_in_us = yes_no(MELTED_US)?;
-        // Declared Chapter 99 headings, separated by `;` or spaces.
-        e.declared = text(DECLARED)
-            .split(|c: char| c == ';' || c.is_whitespace())
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .collect();
+        if present(TRANSSHIPPED) {
+            e.transshipped = yes_no(TRANSSHIPPED)?;
+        }
+        if present(METAL_WEIGHT) {
+            e.metal_weight_percent = a_number(METAL_WEIGHT)?;
+        }
+        if present(MELTED_US) {
+            e.metal_melted_in_us = yes_no(MELTED_US)?;
+        }
+        if present(DECLARED) {
+            // Declared Chapter 99 headings, separated by `;` or spaces.
+            e.declared = text(DECLARED)
+                .split(|c: char| c == ';' || c.is_whitespace())
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
         Ok(e)
     }
 }
