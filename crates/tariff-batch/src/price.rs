@@ -620,6 +620,9 @@ pub struct Pricer<'e> {
     /// shard by shard, 115,000 copies). Emptied when it holds an eighth of the memo's bound
     /// in stacks (50,000 by default, about 16 MB); the shards keep theirs.
     stacks: Mutex<HashSet<Arc<Stack>, Fold>>,
+    /// Each MPF table entry's minimum and maximum in cents, where both are written to the
+    /// cent (scale 2, positive): the fee of a derived row is then found in integers.
+    mpf_cents: Vec<Option<(i128, i128)>>,
     stack_bound: usize,
 }
 
@@ -677,6 +680,18 @@ impl<'e> Pricer<'e> {
             per_shard: memo_periods.div_ceil(SHARDS).max(1),
             stacks: Mutex::default(),
             stack_bound: (memo_periods / 8).max(1),
+            mpf_cents: engine
+                .measures()
+                .fees
+                .mpf
+                .iter()
+                .map(|m| {
+                    let cents = |d: Decimal| {
+                        (d.scale() == 2 && !d.is_sign_negative()).then(|| d.mantissa())
+                    };
+                    Some((cents(m.minimum)?, cents(m.maximum)?))
+                })
+                .collect(),
         }
     }
 
@@ -934,6 +949,19 @@ impl<'e> Pricer<'e> {
             FeeRule::Zero => Some(cents(Decimal::ZERO)),
             FeeRule::Mpf(i) => {
                 let m = fees.mpf.get(usize::from(i))?;
+                if let Some(&(lo, hi)) = self.mpf_cents.get(usize::from(i)).and_then(Option::as_ref)
+                {
+                    // In cents: the same comparisons, and the same amounts (the bounds are
+                    // whole cents at scale 2, as `from_cents` makes them).
+                    let c = percent_cents(v, m.percent);
+                    return Some(from_cents(if c < lo {
+                        lo
+                    } else if c > hi {
+                        hi
+                    } else {
+                        c
+                    }));
+                }
                 let raw = percent_of(v, m.percent);
                 Some(if raw < m.minimum {
                     m.minimum
