@@ -63,6 +63,10 @@ fn memo_equals_direct() {
                 d,
                 Decimal::new(i64::from(i * 7919 % 1_000_000 + 1), 2) * Decimal::from(k + 1),
             );
+            // One row in ten above $200,000: the MPF at its maximum.
+            if i % 10 == 0 {
+                e.value *= Decimal::from(100);
+            }
             e.quantity = Some(Decimal::from(10 + i % 7 * 13));
             e.mode = Some(if i % 2 == 0 { Mode::Vessel } else { Mode::Air });
             same(&pricer, &direct, &e, &mut stats, "");
