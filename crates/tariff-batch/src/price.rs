@@ -615,6 +615,12 @@ pub struct Pricer<'e> {
     /// cache: finding the address to prefetch must not itself wait on memory).
     published: Vec<Published>,
     per_shard: usize,
+    /// Keys a shard holds at most: as many as fit the smallest table with room for
+    /// `per_shard` keys (a power of two of slots, seven tenths full), so that a memo of
+    /// distinct keys — one period each — stops at that table instead of growing to the next,
+    /// twice the size (400,000 periods: at most 64 × 8,192 slots of 128 bytes, 64 MB,
+    /// holding 367,000 keys).
+    keys_per_shard: usize,
     /// One copy of every stack, shared by the shards: the same duties stand for many keys
     /// in every shard (a 5 M-line batch makes 335,000 periods over 16,000 distinct stacks;
     /// shard by shard, 115,000 copies). Emptied when it holds an eighth of the memo's bound
@@ -678,6 +684,14 @@ impl<'e> Pricer<'e> {
             shards,
             published,
             per_shard: memo_periods.div_ceil(SHARDS).max(1),
+            keys_per_shard: Table::<Key, Period>::capacity(
+                memo_periods
+                    .div_ceil(SHARDS)
+                    .max(1)
+                    .next_power_of_two()
+                    .trailing_zeros(),
+            )
+            .max(1),
             stacks: Mutex::default(),
             stack_bound: (memo_periods / 8).max(1),
             mpf_cents: engine
@@ -887,7 +901,9 @@ impl<'e> Pricer<'e> {
         let how = self.trust(&q, e, &valid);
         let mut guard = cell.shard.lock().unwrap_or_else(|p| p.into_inner());
         let shard = &mut *guard;
-        if shard.periods >= self.per_shard {
+        if shard.periods >= self.per_shard
+            || (shard.table.len() >= self.keys_per_shard && shard.table.get(hash, &key).is_none())
+        {
             shard.clear();
         }
         let derivation = match how {

@@ -165,10 +165,15 @@ impl<K: Copy + Eq, V: Copy + Default> Table<K, V> {
         }
     }
 
+    /// The most keys a table of `1 << bits` slots holds before it grows.
+    pub(crate) fn capacity(bits: u32) -> usize {
+        (1usize << bits) * 7 / 10
+    }
+
     /// The slot of `key`, inserted empty when absent (the table grows, and is published
     /// again, beyond seven tenths full).
     pub(crate) fn entry(&mut self, hash: u64, key: K, published: &Published) -> &mut Slot<K, V> {
-        if (self.len + 1) * 10 > self.slots.len() * 7 {
+        if self.len + 1 > Self::capacity(self.bits) {
             self.grow(published);
         }
         let mask = self.slots.len() - 1;
@@ -216,7 +221,6 @@ impl<K: Copy + Eq, V: Copy + Default> Table<K, V> {
     }
 
     /// Keys held.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
