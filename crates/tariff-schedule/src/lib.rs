@@ -25,6 +25,7 @@ use model::{
     DatasetFile, Footnote, Line, LineId, LineKey, LineVersion, OPEN, RateEntry, Revision,
     RevisionIdx,
 };
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 use tariff_hts::HtsCode;
 
@@ -119,8 +120,32 @@ pub struct Schedule {
     search: OnceLock<search::SearchIndex>,
     /// Normalized text of each parsed rate (its `Display`), by rate id.
     normalized: Vec<Option<String>>,
-    /// Numbered lines by number (every quote looks its line up).
-    codes: std::collections::HashMap<HtsCode, LineId>,
+    /// Numbered lines by number, keyed by [`HtsCode::packed`] (every quote looks its line
+    /// up: one multiplication hashes the key, where the default hasher took a hundred
+    /// instructions).
+    codes: std::collections::HashMap<u64, LineId, BuildHasherDefault<PackedHasher>>,
+}
+
+/// The hasher of [`HtsCode::packed`] keys: a multiplication spreads the number over the
+/// high bits, and a shift folds them back into the low ones (the table takes its slot from
+/// the low bits and its tags from the high ones). Process-local and not exposed to
+/// untrusted keys' layout beyond HTS numbers, which are few and fixed by the dataset.
+#[derive(Default)]
+struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).rotate_left(5);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
 }
 
 impl Schedule {
@@ -147,7 +172,7 @@ impl Schedule {
             .iter()
             .enumerate()
             .filter_map(|(i, l)| match &l.key {
-                LineKey::Code(c) => Some((*c, i as LineId)),
+                LineKey::Code(c) => Some((c.packed(), i as LineId)),
                 LineKey::Header { .. } => None,
             })
             .collect();
@@ -264,7 +289,7 @@ impl Schedule {
 
     /// The line with this exact number, over all revisions.
     pub fn find_code(&self, code: &HtsCode) -> Option<LineId> {
-        self.codes.get(code).copied()
+        self.codes.get(&code.packed()).copied()
     }
 
     /// The version of a line standing in revision `rev`.
