@@ -1057,9 +1057,12 @@ impl<'e> Pricer<'e> {
                 None => return None,
             }
         }
-        // A stack whose texts quote the value is not a stack of every value.
-        let needles = [v.to_string(), v.normalize().to_string()];
-        let quotes_value = |t: &str| needles.iter().any(|n| t.contains(n.as_str()));
+        // A stack whose texts quote the value is not a stack of every value. The value's
+        // normalized text is a prefix of its full text (trailing zeros dropped), so a text
+        // holding either holds the normalized one: one needle, searched for by one finder.
+        let needle = v.normalize().to_string();
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let quotes_value = |t: &str| finder.find(t.as_bytes()).is_some();
         if q.warnings.iter().any(|w| quotes_value(w))
             || q.lines
                 .iter()
