@@ -818,11 +818,12 @@ impl CountrySet {
 /// The prefixes of an HTS number as (length, value): `8703.23.01` gives (2, 87), (4, 8703),
 /// (6, 870323), (8, 87032301). Product rules are matched on these.
 pub fn hts_prefixes(code: &HtsCode) -> Vec<(u8, u64)> {
-    let d = code.digits();
+    // The whole number's value, cut down a power of ten per prefix (no text parsed).
+    let (len, all) = (code.len(), code.packed() >> 4);
     [2usize, 4, 6, 8, 10]
         .iter()
-        .filter(|&&n| n <= d.len())
-        .filter_map(|&n| d[..n].parse::<u64>().ok().map(|v| (n as u8, v)))
+        .filter(|&&n| n <= len)
+        .map(|&n| (n as u8, all / 10u64.pow((len - n) as u32)))
         .collect()
 }
 
@@ -914,5 +915,34 @@ fn check_countries_table(
             message: format!("unknown country {c}"),
         }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::hts_prefixes;
+    use tariff_hts::HtsCode;
+
+    /// The prefixes are what reading the number's leading digits as text gives, for codes of
+    /// every length (leading zeros included).
+    #[test]
+    fn prefixes_are_the_leading_digits_read() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 2 * (1 + i % 5);
+            let digits: String = (0..len)
+                .map(|k| char::from(b'0' + ((x >> (k * 3)) % if k < 3 { 2 } else { 10 }) as u8))
+                .collect();
+            let code = HtsCode::parse(&digits).unwrap();
+            let expected: Vec<(u8, u64)> = [2usize, 4, 6, 8, 10]
+                .iter()
+                .filter(|&&n| n <= digits.len())
+                .map(|&n| (n as u8, digits[..n].parse::<u64>().unwrap()))
+                .collect();
+            assert_eq!(hts_prefixes(&code), expected, "{digits}");
+        }
     }
 }
