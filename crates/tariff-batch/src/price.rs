@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError, Validity};
-use tariff_hts::HtsCode;
+
 use tariff_hts::rate::Rate;
 
 /// The duty columns of the batch output, in order.
@@ -477,7 +477,9 @@ fn day(d: jiff::civil::Date) -> u16 {
 /// module docs); in detail output, the revision (its name is in the citations).
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
-    hts: HtsCode,
+    /// The HTS number, packed ([`tariff_hts::HtsCode::packed`]): compared and hashed as one
+    /// integer.
+    hts: u64,
     origin: [u8; 2],
     spi: [u8; 4],
     /// Whether a quantity is given; its amount is not in the key, since a trusted key's
@@ -498,7 +500,7 @@ impl Key {
     /// bit over both.
     fn hash64(&self) -> u64 {
         const M: u64 = 0x9E37_79B9_7F4A_7C15;
-        let w0 = self.hts.packed()
+        let w0 = self.hts
             | u64::from(u16::from_le_bytes(self.origin)) << 38
             | u64::from(self.has_quantity) << 54
             | u64::from(self.mode) << 55;
@@ -731,7 +733,7 @@ impl<'e> Pricer<'e> {
             u16::MAX
         };
         Some(Key {
-            hts: e.hts,
+            hts: e.hts.packed(),
             origin: small::<2>(Some(&e.origin))?,
             spi: small::<4>(e.spi.as_deref())?,
             has_quantity: e.quantity.is_some(),
