@@ -315,7 +315,7 @@ impl Engine {
         }
 
         // 3. Amounts.
-        let mut lines: Vec<(usize, String, DutyLine)> = Vec::new();
+        let mut lines: Vec<(usize, DutyLine)> = Vec::new();
         for m in applied {
             let portion_off: Decimal = reduced
                 .iter()
@@ -343,11 +343,7 @@ impl Engine {
             ) else {
                 continue;
             };
-            lines.push((
-                self.measures.report_rank(m.authority),
-                dl.heading.clone(),
-                dl,
-            ));
+            lines.push((self.measures.report_rank(m.authority), dl));
         }
         for c in carves.iter().filter(|c| c.used) {
             if let Some(d) = &c.rule.declare {
@@ -358,11 +354,11 @@ impl Engine {
             if let Some((rank, dl)) =
                 self.declaration_line(id, value, e, country, &line, &mut valid)
             {
-                lines.push((rank, dl.heading.clone(), dl));
+                lines.push((rank, dl));
             }
         }
-        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, _, l)| l).collect();
+        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.heading.cmp(&b.1.heading)));
+        let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, l)| l).collect();
         out.push(base.line);
 
         let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
