@@ -712,9 +712,11 @@ impl<'e> Pricer<'e> {
     }
 
     fn key(&self, e: &Entry) -> Option<Key> {
-        let memoizable = e.value > Decimal::ZERO
-            && e.value.scale() <= 6
-            && e.value < Decimal::from(1_000_000_000_000_000i64)
+        // 0 < value < 10^15 with at most 6 decimals, on the mantissa (no decimal comparison).
+        let (m, scale) = (e.value.mantissa(), e.value.scale());
+        let memoizable = m > 0
+            && scale <= 6
+            && m < 10i128.pow(15 + scale)
             && e.us_content.is_none()
             && e.steel_content.is_none()
             && e.aluminum_content.is_none()
