@@ -37,7 +37,6 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError, Validity};
-
 use tariff_hts::rate::Rate;
 
 /// The duty columns of the batch output, in order.
@@ -189,6 +188,18 @@ fn percent_cents(v: Decimal, p: Decimal) -> i128 {
         return round_div(m, 10i128.pow(k));
     }
     cents(v * p / Decimal::ONE_HUNDRED).mantissa()
+}
+
+/// `x` held to `[lo, hi]`, as the fee table's minimum and maximum hold the MPF (`lo` first,
+/// should a table ever give `lo > hi`; `Ord::clamp` would panic).
+fn bounded<T: PartialOrd>(x: T, lo: T, hi: T) -> T {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
 }
 
 /// Powers of ten that fit 64 bits.
@@ -528,8 +539,15 @@ struct Period {
 
 const NOT_LINEAR: u32 = u32::MAX;
 
+impl Period {
+    /// Whether the period holds the day `d`.
+    fn covers(&self, d: u16) -> bool {
+        self.from <= d && d < self.until
+    }
+}
+
 fn find(ps: &Slot<Key, Period>, d: u16) -> Option<Period> {
-    ps.values().find(|p| p.from <= d && d < p.until)
+    ps.values().find(|p| p.covers(d))
 }
 
 /// A key's table slot: the key and its first periods in two cache lines (most keys have
@@ -664,6 +682,7 @@ impl<'e> Pricer<'e> {
     /// A pricer; `memo_periods` bounds the memo in key × validity periods (0 turns it off);
     /// `detail` keeps the citations, and the revision in the key (the citations name it).
     pub fn new(engine: &'e Engine, memo_periods: usize, detail: bool) -> Pricer<'e> {
+        let per_shard = memo_periods.div_ceil(SHARDS).max(1);
         let published: Vec<Published> = (0..SHARDS).map(|_| Published::default()).collect();
         let shards = (memo_periods > 0).then(|| published.iter().map(ShardCell::new).collect());
         let schedule = engine.schedule();
@@ -685,13 +704,9 @@ impl<'e> Pricer<'e> {
             detail,
             shards,
             published,
-            per_shard: memo_periods.div_ceil(SHARDS).max(1),
+            per_shard,
             keys_per_shard: Table::<Key, Period>::capacity(
-                memo_periods
-                    .div_ceil(SHARDS)
-                    .max(1)
-                    .next_power_of_two()
-                    .trailing_zeros(),
+                per_shard.next_power_of_two().trailing_zeros(),
             )
             .max(1),
             stacks: Mutex::default(),
@@ -795,7 +810,7 @@ impl<'e> Pricer<'e> {
         if let (Some(shards), Some(_)) = (&self.shards, p.key) {
             let i = Self::shard(p.hash);
             // The lock and the table's header, to be written (locked), and the key's slot.
-            crate::table::prefetch_for_write(std::ptr::from_ref(&shards[i]).cast());
+            crate::table::prefetch::<true>(std::ptr::from_ref(&shards[i]).cast());
             self.published[i].prefetch::<Key, Period>(p.hash);
         }
     }
@@ -816,18 +831,18 @@ impl<'e> Pricer<'e> {
         };
         let d = day(e.entry_date);
         let (inline, spilled) = slot.inline_and_spilled();
-        match inline.iter().find(|p| p.from <= d && d < p.until) {
+        match inline.iter().find(|p| p.covers(d)) {
             Some(p) if p.derivation != NOT_LINEAR => {
                 let at = guard
                     .derivations
                     .as_ptr()
                     .wrapping_add(p.derivation as usize);
-                crate::table::prefetch(at.cast());
+                crate::table::prefetch::<false>(at.cast());
             }
             Some(_) => {}
             None => {
                 for line in spilled.chunks(8) {
-                    crate::table::prefetch(line.as_ptr().cast());
+                    crate::table::prefetch::<false>(line.as_ptr().cast());
                 }
             }
         }
@@ -858,10 +873,8 @@ impl<'e> Pricer<'e> {
         };
         let hash = prepared.hash;
         let d = day(e.entry_date);
-        let (cell, published) = (
-            &shards[Self::shard(hash)],
-            &self.published[Self::shard(hash)],
-        );
+        let i = Self::shard(hash);
+        let (cell, published) = (&shards[i], &self.published[i]);
         {
             let guard = cell.shard.lock().unwrap_or_else(|p| p.into_inner());
             match guard.table.get(hash, &key).and_then(|ps| find(ps, d)) {
@@ -973,23 +986,9 @@ impl<'e> Pricer<'e> {
                 {
                     // In cents: the same comparisons, and the same amounts (the bounds are
                     // whole cents at scale 2, as `from_cents` makes them).
-                    let c = percent_cents(v, m.percent);
-                    return Some(from_cents(if c < lo {
-                        lo
-                    } else if c > hi {
-                        hi
-                    } else {
-                        c
-                    }));
+                    return Some(from_cents(bounded(percent_cents(v, m.percent), lo, hi)));
                 }
-                let raw = percent_of(v, m.percent);
-                Some(if raw < m.minimum {
-                    m.minimum
-                } else if raw > m.maximum {
-                    m.maximum
-                } else {
-                    raw
-                })
+                Some(bounded(percent_of(v, m.percent), m.minimum, m.maximum))
             }
         }
     }

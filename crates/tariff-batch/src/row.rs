@@ -191,26 +191,17 @@ impl Layout {
         })
     }
 
-    /// Parses a row given as its known columns' cells (`cell(k)` for [`KNOWN`]`[k]`; a
-    /// column not in the input is an empty text) into an entry; `Err((column, reason))`
-    /// otherwise. Typed cells give what their text would parse to.
+    /// Parses a row given as its known columns' cells (`cell(k)` for [`KNOWN`]`[k]`, asked
+    /// only for the columns the input has) into an entry; `Err((column, reason))` otherwise.
+    /// Typed cells give what their text would parse to.
     pub fn entry_of<'c>(
         &self,
         cell: impl Fn(usize) -> Cell<'c>,
     ) -> Result<Entry, (String, String)> {
-        // Columns not in the input are empty, without asking (most optional columns are
-        // absent from most files).
-        let absent = |k: usize| self.index[k].is_none();
-        let cell = |k: usize| {
-            if absent(k) { Cell::Text("") } else { cell(k) }
-        };
-        let text = |k: usize| {
-            if absent(k) {
-                std::borrow::Cow::Borrowed("")
-            } else {
-                cell(k).text()
-            }
-        };
+        // Only columns the input has are asked for: the four required ones always (the
+        // layout refuses a header without them), each optional one when `present`.
+        let present = |k: usize| self.index[k].is_some();
+        let text = |k: usize| cell(k).text();
         let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
         let required = |k: usize| {
             let t = text(k);
@@ -225,34 +216,32 @@ impl Layout {
             other => fail(HTS, other.to_string()),
         })?;
         let origin = required(ORIGIN)?;
-        let date = |k: usize, t: &str| {
+        let date = |t: &str| {
             iso_date(t)
                 .or_else(|| t.parse::<Date>().ok())
-                .ok_or_else(|| fail(k, format!("{t:?} is not a date (expected YYYY-MM-DD)")))
+                .ok_or_else(|| format!("{t:?} is not a date (expected YYYY-MM-DD)"))
         };
-        let a_date = |k: usize| match cell(k) {
-            _ if absent(k) => Ok(None),
-            Cell::Date(d) => Ok(Some(d)),
-            c => {
-                let t = c.text();
-                if t.is_empty() {
-                    Ok(None)
-                } else {
-                    date(k, &t).map(Some)
-                }
-            }
+        let a_date = |k: usize| {
+            optional(
+                cell(k),
+                |c| match c {
+                    Cell::Date(d) => Some(*d),
+                    _ => None,
+                },
+                date,
+            )
+            .map_err(|m| fail(k, m))
         };
-        let a_number = |k: usize| match cell(k) {
-            _ if absent(k) => Ok(None),
-            Cell::Number(n) => Ok(Some(n)),
-            c => {
-                let t = c.text();
-                if t.is_empty() {
-                    Ok(None)
-                } else {
-                    money(&t).map(Some).map_err(|m| fail(k, m))
-                }
-            }
+        let a_number = |k: usize| {
+            optional(
+                cell(k),
+                |c| match c {
+                    Cell::Number(n) => Some(*n),
+                    _ => None,
+                },
+                money,
+            )
+            .map_err(|m| fail(k, m))
         };
         let entry_date = a_date(DATE)?.ok_or_else(|| fail(DATE, "empty".into()))?;
         let value = a_number(VALUE)?.ok_or_else(|| fail(VALUE, "empty".into()))?;
@@ -264,7 +253,6 @@ impl Layout {
         // Each optional column only when the input has it (an entry's fields default to
         // none): most files have a few of them. Columns are read in the same order as ever,
         // so a row with several bad fields is rejected for the same one.
-        let present = |k: usize| !absent(k);
         for (k, field) in [
             (QUANTITY, &mut e.quantity),
             (US, &mut e.us_content),
@@ -332,6 +320,24 @@ impl Layout {
                 .collect();
         }
         Ok(e)
+    }
+}
+
+/// A cell's value: a typed cell's own (`typed`), or its text parsed; `None` when the text is
+/// empty.
+fn optional<T>(
+    c: Cell<'_>,
+    typed: impl FnOnce(&Cell<'_>) -> Option<T>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    if let Some(v) = typed(&c) {
+        return Ok(Some(v));
+    }
+    let t = c.text();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        parse(&t).map(Some)
     }
 }
 

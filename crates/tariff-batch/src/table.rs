@@ -7,8 +7,8 @@
 //! the lookups were its largest cost — a cache miss on the map's control bytes, one on the
 //! slot and one on the periods spilled out of it, each waiting on the last. Here the slot
 //! holds the periods (most keys have fewer than [`INLINE`]), its place is the top bits of the
-//! hash, and the table's address and size are published (atomically) beside the lock that
-//! guards it, so a prefetch needs no lock.
+//! hash, and the table's address and size are published (atomically) apart from the lock
+//! that guards it, so a prefetch needs no lock.
 
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
@@ -37,11 +37,8 @@ impl<K, V: Copy> Slot<K, V> {
 
     /// The key's values, in insertion order.
     pub(crate) fn values(&self) -> impl Iterator<Item = V> + '_ {
-        let n = usize::from(self.len).min(INLINE);
-        self.inline[..n]
-            .iter()
-            .copied()
-            .chain(self.spill.iter().copied())
+        let (inline, spilled) = self.inline_and_spilled();
+        inline.iter().chain(spilled).copied()
     }
 
     /// Appends a value.
@@ -64,7 +61,7 @@ pub(crate) struct Table<K, V> {
     len: usize,
 }
 
-/// Where a table's slots are, published beside its lock for prefetching.
+/// Where a table's slots are, published for prefetching without its lock.
 #[derive(Default)]
 pub(crate) struct Published {
     address: AtomicUsize,
@@ -95,34 +92,27 @@ impl Published {
         }
         let at = address.wrapping_add(home(hash, bits).wrapping_mul(size_of::<Slot<K, V>>()));
         for line in (0..size_of::<Slot<K, V>>()).step_by(64) {
-            prefetch(std::ptr::without_provenance(at.wrapping_add(line)));
+            prefetch::<false>(std::ptr::without_provenance(at.wrapping_add(line)));
         }
     }
 }
 
-/// A prefetch hint for the cache line at `p`, which is about to be written (PREFETCHW: the
-/// line comes exclusive, not shared, so that the write does not ask for it again).
+/// A prefetch hint for the cache line at `p`; `WRITE` when the line is about to be written
+/// (PREFETCHW: it comes exclusive, not shared, so that the write does not ask for it again).
 #[inline]
 #[allow(unsafe_code)]
-pub(crate) fn prefetch_for_write(p: *const i8) {
+pub(crate) fn prefetch<const WRITE: bool>(p: *const i8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: as in `prefetch`; a processor without PREFETCHW treats it as a no-op.
+    // SAFETY: a prefetch is a hint that reads no memory into the program and never faults,
+    // whatever the address (the target's baseline has SSE; a processor without PREFETCHW
+    // treats it as a no-op).
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(p);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
-/// A prefetch hint for the cache line at `p`.
-#[inline]
-#[allow(unsafe_code)]
-pub(crate) fn prefetch(p: *const i8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: PREFETCHT0 is a hint that reads no memory into the program and never faults,
-    // whatever the address (the target's baseline has SSE).
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p);
+        use std::arch::x86_64::{_MM_HINT_ET0, _MM_HINT_T0, _mm_prefetch};
+        if WRITE {
+            _mm_prefetch::<_MM_HINT_ET0>(p);
+        } else {
+            _mm_prefetch::<_MM_HINT_T0>(p);
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
@@ -150,19 +140,26 @@ impl<K: Copy + Eq, V: Copy + Default> Table<K, V> {
         }
     }
 
-    /// The slot of `key` (whose hash is `hash`), if present.
+    /// Where `key` (whose hash is `hash`) is: `Ok` at its slot, or `Err` at the empty slot
+    /// its probe ended on.
     #[inline]
-    pub(crate) fn get(&self, hash: u64, key: &K) -> Option<&Slot<K, V>> {
+    fn probe(&self, hash: u64, key: &K) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut i = home(hash, self.bits);
         loop {
             let s = &self.slots[i];
             match &s.key {
-                None => return None,
-                Some(k) if s.tag == hash && k == key => return Some(s),
+                None => return Err(i),
+                Some(k) if s.tag == hash && k == key => return Ok(i),
                 Some(_) => i = (i + 1) & mask,
             }
         }
+    }
+
+    /// The slot of `key` (whose hash is `hash`), if present.
+    #[inline]
+    pub(crate) fn get(&self, hash: u64, key: &K) -> Option<&Slot<K, V>> {
+        self.probe(hash, key).ok().map(|i| &self.slots[i])
     }
 
     /// The most keys a table of `1 << bits` slots holds before it grows.
@@ -176,20 +173,16 @@ impl<K: Copy + Eq, V: Copy + Default> Table<K, V> {
         if self.len + 1 > Self::capacity(self.bits) {
             self.grow(published);
         }
-        let mask = self.slots.len() - 1;
-        let mut i = home(hash, self.bits);
-        loop {
-            match &self.slots[i].key {
-                None => break,
-                Some(k) if self.slots[i].tag == hash && *k == key => return &mut self.slots[i],
-                Some(_) => i = (i + 1) & mask,
+        match self.probe(hash, &key) {
+            Ok(i) => &mut self.slots[i],
+            Err(i) => {
+                self.len += 1;
+                let s = &mut self.slots[i];
+                s.tag = hash;
+                s.key = Some(key);
+                s
             }
         }
-        self.len += 1;
-        let s = &mut self.slots[i];
-        s.tag = hash;
-        s.key = Some(key);
-        s
     }
 
     fn grow(&mut self, published: &Published) {
