@@ -41,24 +41,25 @@ impl HtsCode {
     pub fn parse(text: &str) -> Result<HtsCode, CodeError> {
         let mut digits = [0u8; 10];
         let mut count = 0usize;
-        // The most common form, `dddd.dd.dd.dd` (and `dddd.dd.dd`), by position.
+        // The most common forms, `dddd.dd.dd.dd` and `dddd.dd.dd`, by position.
         let b = text.as_bytes();
-        if (b.len() == 13 || b.len() == 10) && b[4] == b'.' && b[7] == b'.' {
-            let ten = b.len() == 13 && b[10] == b'.';
-            let at = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
-            let n = if ten { 10 } else { 8 };
-            if b.len() == 10 || ten {
-                for (k, &i) in at[..n].iter().enumerate() {
-                    digits[k] = b[i];
-                }
-                if digits[..n].iter().all(u8::is_ascii_digit) {
-                    return Ok(HtsCode {
-                        digits,
-                        len: n as u8,
-                    });
-                }
-                digits = [0u8; 10];
+        let n = match b.len() {
+            13 if b[10] == b'.' => 10,
+            10 => 8,
+            _ => 0,
+        };
+        if n > 0 && b[4] == b'.' && b[7] == b'.' {
+            const AT: [usize; 10] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
+            for (k, &i) in AT[..n].iter().enumerate() {
+                digits[k] = b[i];
             }
+            if digits[..n].iter().all(u8::is_ascii_digit) {
+                return Ok(HtsCode {
+                    digits,
+                    len: n as u8,
+                });
+            }
+            digits = [0u8; 10];
         }
         // The common form, `dddd.dd.dd.dd` or plain digits, byte by byte.
         if text.len() <= 13 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
