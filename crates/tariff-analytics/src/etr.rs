@@ -411,7 +411,6 @@ fn impute_quantities(engine: &Engine, rows: &mut [BasketRow], notes: &mut Basket
 /// Prices basket rows with the engine.
 pub struct Pricer<'a> {
     engine: &'a Engine,
-    programs: Programs,
     spi: SpiPolicy,
     metal_share: Option<Decimal>,
 }
@@ -436,11 +435,8 @@ pub struct Priced {
 impl<'a> Pricer<'a> {
     /// A pricer over an engine with an SPI policy and no content values.
     pub fn new(engine: &'a Engine, spi: SpiPolicy) -> Result<Pricer<'a>, AnalyticsError> {
-        let programs = Programs::embedded()
-            .map_err(|e| AnalyticsError::Engine(tariff_engine::EngineError::from(e)))?;
         Ok(Pricer {
             engine,
-            programs,
             spi,
             metal_share: None,
         })
@@ -456,29 +452,12 @@ impl<'a> Pricer<'a> {
         Ok(p)
     }
 
-    /// The SPI to claim for goods of `origin` under `hts` on `date`.
-    fn spi_for(&self, hts: &HtsCode, origin: &str, date: Date) -> Option<String> {
-        if self.spi == SpiPolicy::None {
-            return None;
-        }
-        let line = self.engine.schedule().entry_line(hts, date).ok()?;
-        let cell = line.special?.parsed?;
-        for g in &cell.groups {
-            for p in &g.programs {
-                if self
-                    .programs
-                    .eligibility(p, &g.programs, origin, date)
-                    .is_eligible()
-                {
-                    return Some(p.clone());
-                }
-            }
-        }
-        None
-    }
-
     /// Prices a row on a date: the 10-digit line, or its 8-digit subheading when the
-    /// 10-digit line is not in the revision in force.
+    /// 10-digit line is not in the revision in force. Under [`SpiPolicy::Eligible`] the row
+    /// claims what an importer would: of the programs open to its goods on the line and date
+    /// ([`Engine::claimable_programs`]: those of the special column the origin is eligible
+    /// for, and USMCA and the other agreements on lines whose general rate is Free), the one
+    /// with the lowest duty — the first listed on a tie.
     pub fn price(&self, row: &BasketRow, date: Date) -> Result<Priced, String> {
         let mut fallback = false;
         let mut hts = row.hts;
@@ -488,14 +467,16 @@ impl<'a> Pricer<'a> {
         }
         let mut e = Entry::new(hts, &row.origin, date, row.value);
         e.quantity = row.quantity;
-        e.spi = self.spi_for(&hts, &row.origin, date);
         if let Some(p) = self.metal_share {
             let v = (row.value * p / Decimal::ONE_HUNDRED).round_dp(2);
             e.steel_content = Some(v);
             e.aluminum_content = Some(v);
             e.copper_content = Some(v);
         }
-        let q = self.engine.quote(&e).map_err(|err| err.to_string())?;
+        let (q, spi) = match self.spi {
+            SpiPolicy::None => (self.engine.quote(&e).map_err(|err| err.to_string())?, None),
+            SpiPolicy::Eligible => self.engine.best_claim(&e).map_err(|err| err.to_string())?,
+        };
         let mut by_authority: Vec<(String, Decimal)> = Vec::new();
         for l in &q.lines {
             let a = if l.authority.starts_with("base_") {
@@ -516,7 +497,7 @@ impl<'a> Pricer<'a> {
                 .iter()
                 .any(|w| w.contains("content, which was not given")),
             incomplete: q.warnings.iter().any(|w| w.starts_with("incomplete:")),
-            spi: e.spi,
+            spi,
             hts8_fallback: fallback,
         })
     }

@@ -216,6 +216,164 @@ impl Engine {
     /// for the revision's name ([`Validity`]): a batch prices the other rows of the same goods,
     /// origin and facts in those dates without quoting them again.
     pub fn quote_valid(&self, e: &Entry) -> Result<(Quote, Validity), QuoteError> {
+        let (mut quote, mut valid) = self.quote_once(e)?;
+        if e.spi.is_some() {
+            self.better_claims(e, &mut quote, &mut valid)?;
+        }
+        Ok((quote, valid))
+    }
+
+    /// The programs goods of `origin` may claim on the line in force for `hts` on `date`, in
+    /// the order the line writes them: each program of the line's special column for which
+    /// the origin is eligible on that date (the line's code, `A+` or `KR`); then, where the
+    /// column 1 general rate is Free, each program that may be claimed on such lines
+    /// ([`tariff_hts::program::SpecialProgram::claim_on_free_lines`]), is in force and names
+    /// the origin among its countries. One code per program (`S`, not also `S+`).
+    pub fn claimable_programs(
+        &self,
+        hts: &HtsCode,
+        origin: &str,
+        date: jiff::civil::Date,
+    ) -> Result<Vec<String>, QuoteError> {
+        let line = self
+            .schedule
+            .entry_line(hts, date)
+            .map_err(|err| match err {
+                LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
+                _ => input("hts", err.to_string()),
+            })?;
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |code: &str| {
+            let base = code.trim_end_matches(['*', '+']);
+            if !out.iter().any(|c| c.trim_end_matches(['*', '+']) == base) {
+                out.push(code.to_string());
+            }
+        };
+        if let Some(cell) = line.special.and_then(|r| r.parsed) {
+            for g in &cell.groups {
+                for p in &g.programs {
+                    if self
+                        .programs
+                        .eligibility(p, &g.programs, origin, date)
+                        .is_eligible()
+                    {
+                        push(p.trim());
+                    }
+                }
+            }
+        }
+        let general_free = line
+            .general
+            .and_then(|r| r.parsed)
+            .is_some_and(tariff_schedule::cell_is_free);
+        if general_free {
+            for p in self.programs.iter() {
+                let named = matches!(&p.countries, tariff_hts::program::Countries::Only(list) if list.iter().any(|c| c == origin));
+                if named
+                    && self
+                        .programs
+                        .claim_on_free_line(&p.code, origin, date)
+                        .is_claim_valid()
+                {
+                    push(&p.code);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// What an importer would claim: the entry quoted under each program open to its goods
+    /// ([`Engine::claimable_programs`]), or without a claim when none is; the quote with the
+    /// lowest total duty (the first listed on a tie) and the program claimed. A claim that
+    /// cannot be quoted is passed over; the entry's own `spi` is ignored.
+    pub fn best_claim(&self, e: &Entry) -> Result<(Quote, Option<String>), QuoteError> {
+        let claims = self.claimable_programs(&e.hts, &e.origin, e.entry_date)?;
+        let mut entry = e.clone();
+        let mut best: Option<(Quote, Option<String>)> = None;
+        for spi in claims {
+            entry.spi = Some(spi);
+            // A claim whose rate cannot be applied (a specific special rate without a
+            // quantity) is not one the importer can make.
+            let Ok((q, _)) = self.quote_once(&entry) else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| q.total_duty < b.total_duty)
+            {
+                best = Some((q, entry.spi.clone()));
+            }
+        }
+        match best {
+            Some(best) => Ok(best),
+            None => {
+                entry.spi = None;
+                Ok((self.quote_once(&entry)?.0, None))
+            }
+        }
+    }
+
+    /// Warns where another program open to the goods would remove a Chapter 99 duty that the
+    /// claimed one leaves in place: each alternative is quoted, and a measure line charging a
+    /// rate here that is absent from its quote, or charges less there, is named. Compared by
+    /// heading and rate, not amount, so the warning does not move with the value.
+    fn better_claims(
+        &self,
+        e: &Entry,
+        quote: &mut Quote,
+        valid: &mut Validity,
+    ) -> Result<(), QuoteError> {
+        let claimed = e.spi.as_deref().unwrap_or_default().trim();
+        let base = |c: &str| c.trim_end_matches(['*', '+']).to_ascii_uppercase();
+        let others: Vec<String> = self
+            .claimable_programs(&e.hts, &e.origin, e.entry_date)?
+            .into_iter()
+            .filter(|c| base(c) != base(claimed))
+            .collect();
+        for alt in others {
+            let mut other = e.clone();
+            other.spi = Some(alt.clone());
+            // A program whose rate cannot be applied here (a specific special rate without a
+            // quantity) is no alternative today; it may be on another day.
+            let Ok((q, v)) = self.quote_once(&other) else {
+                valid.only_day();
+                continue;
+            };
+            valid.narrow(&tariff_hts::Interval {
+                from: v.from,
+                until: Some(v.until),
+            });
+            valid.by_value |= v.by_value;
+            let rate = |l: &DutyLine| l.rate_percent.unwrap_or_default();
+            let removed: Vec<String> = quote
+                .lines
+                .iter()
+                .filter(|l| l.measure.is_some() && rate(l) > Decimal::ZERO)
+                .filter(|l| {
+                    !q.lines
+                        .iter()
+                        .any(|o| o.heading == l.heading && rate(o) >= rate(l))
+                })
+                .map(|l| format!("{} (+{}%)", l.heading, rate(l).normalize()))
+                .collect();
+            if removed.is_empty() {
+                continue;
+            }
+            let name = self
+                .programs
+                .get(&alt)
+                .map_or(alt.as_str(), |p| p.name.as_str());
+            quote.warnings.push(format!(
+                "SPI {claimed} leaves in place {}, which a claim of {alt} ({name}) would remove: the goods of {} are also eligible for {alt} on this line on this date, if they meet its rules of origin",
+                removed.join(", "),
+                e.origin
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`Engine::quote_valid`] without looking at other programs the goods could claim.
+    fn quote_once(&self, e: &Entry) -> Result<(Quote, Validity), QuoteError> {
         let mut warnings = Vec::new();
         let mut valid = Validity::new(e.entry_date);
         self.check_input(e)?;
@@ -591,6 +749,7 @@ impl Engine {
 
         // Special program.
         let mut spi_eligible = false;
+        let mut free_line_claim = None;
         if let Some(spi) = &e.spi {
             // Eligibility turns on the programs' dates; a refusal for a program not in
             // force quotes the date.
@@ -601,8 +760,13 @@ impl Engine {
             if let Some(d) = self.program_dates.get(after) {
                 valid.split_at(*d);
             }
-            let (eligibility, special) = tariff_schedule::special_rate_in_cell(
+            let general_free = line
+                .general
+                .and_then(|r| r.parsed)
+                .is_some_and(tariff_schedule::cell_is_free);
+            let (eligibility, special) = tariff_schedule::claim_in_line(
                 &self.programs,
+                general_free,
                 line.special.and_then(|r| r.parsed),
                 e.entry_date,
                 spi.trim(),
@@ -641,15 +805,22 @@ impl Engine {
                     spi_eligible,
                 });
             }
-            if matches!(
-                eligibility,
-                tariff_hts::program::Eligibility::ProgramNotInForce { .. }
-            ) {
-                valid.only_day();
+            if eligibility.is_claim_valid() {
+                // A claim on a line whose general rate is Free: no special rate, but the
+                // claim stands for the program's other effects.
+                spi_eligible = true;
+                free_line_claim = Some(eligibility.to_string());
+            } else {
+                if matches!(
+                    eligibility,
+                    tariff_hts::program::Eligibility::ProgramNotInForce { .. }
+                ) {
+                    valid.only_day();
+                }
+                warnings.push(format!(
+                    "SPI {spi} not applied: {eligibility}; column 1 general used"
+                ));
             }
-            warnings.push(format!(
-                "SPI {spi} not applied: {eligibility}; column 1 general used"
-            ));
         }
 
         let (text, rate) = general.ok_or_else(|| {
@@ -674,7 +845,7 @@ impl Engine {
                 basis_value: e.value,
                 amount,
                 citation: rev,
-                note: None,
+                note: free_line_claim,
                 ieepa: false,
             },
             general_ave,

@@ -150,6 +150,12 @@ pub struct SpecialProgram {
     pub effective: Vec<Interval>,
     /// The legal instrument to cite.
     pub citation: String,
+    /// Where set, the program may also be claimed on a line whose column 1 general rate is
+    /// Free, which lists no special program because no duty preference is needed there: the
+    /// claim then carries the program's other effects for originating goods (the MPF
+    /// exemption, the Chapter 99 exceptions for USMCA goods). The text cites the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_on_free_lines: Option<String>,
     /// How sure the entry is.
     pub confidence: Confidence,
     /// What is uncertain or worth knowing.
@@ -324,12 +330,33 @@ pub enum Eligibility {
         /// The claimed code.
         claimed: String,
     },
+    /// The line's column 1 general rate is Free, so it lists no special rate for the program,
+    /// and the program may be claimed on such lines
+    /// ([`SpecialProgram::claim_on_free_lines`]): the claim stands for the program's other
+    /// effects (subject to its rules of origin, which this table does not check).
+    FreeLineClaim {
+        /// The claimed code.
+        program: String,
+        /// The program's name.
+        name: String,
+        /// The rule that allows the claim, cited.
+        citation: String,
+    },
 }
 
 impl Eligibility {
     /// Whether the claim gives the special rate.
     pub fn is_eligible(&self) -> bool {
         matches!(self, Eligibility::Eligible { .. })
+    }
+
+    /// Whether the claim stands: it gives the special rate, or it is a claim on a line whose
+    /// general rate is Free that carries the program's other effects.
+    pub fn is_claim_valid(&self) -> bool {
+        matches!(
+            self,
+            Eligibility::Eligible { .. } | Eligibility::FreeLineClaim { .. }
+        )
     }
 }
 
@@ -402,6 +429,16 @@ impl fmt::Display for Eligibility {
             Eligibility::UnknownProgram { claimed } => {
                 write!(f, "{claimed:?} is not a known special program code")
             }
+            Eligibility::FreeLineClaim {
+                program,
+                name,
+                citation,
+            } => write!(
+                f,
+                "{program} ({name}) claimed on a line whose column 1 general rate is Free: no \
+                 special rate is needed, and the claim stands for the program's other effects \
+                 on originating goods ({citation})"
+            ),
         }
     }
 }
@@ -535,6 +572,47 @@ impl Programs {
         }
         Eligibility::Eligible {
             program: matched.clone(),
+        }
+    }
+}
+
+impl Programs {
+    /// Whether `spi` may be claimed for goods of `origin` entered on `date` on a line whose
+    /// column 1 general rate is Free and whose special column does not list it:
+    /// [`Eligibility::FreeLineClaim`] when the program allows such claims
+    /// ([`SpecialProgram::claim_on_free_lines`]), is in force and covers the origin; else the
+    /// refusal ([`Eligibility::NotOnLine`] when the program does not allow them).
+    pub fn claim_on_free_line(&self, spi: &str, origin: &str, date: Date) -> Eligibility {
+        let claimed = normalize_code(spi);
+        let Some(program) = self.get(&claimed) else {
+            return Eligibility::UnknownProgram { claimed };
+        };
+        let Some(citation) = &program.claim_on_free_lines else {
+            return Eligibility::NotOnLine {
+                claimed,
+                line_programs: Vec::new(),
+            };
+        };
+        if !program.in_force(date) {
+            return Eligibility::ProgramNotInForce {
+                program: program.code.clone(),
+                name: program.name.clone(),
+                date,
+                ended: program.ended_before(date),
+                starts: program.starts_after(date),
+            };
+        }
+        if !program.covers_origin(&origin.trim().to_ascii_uppercase()) {
+            return Eligibility::OriginNotBeneficiary {
+                program: program.code.clone(),
+                name: program.name.clone(),
+                origin: origin.to_owned(),
+            };
+        }
+        Eligibility::FreeLineClaim {
+            program: program.code.clone(),
+            name: program.name.clone(),
+            citation: citation.clone(),
         }
     }
 }

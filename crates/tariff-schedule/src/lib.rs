@@ -32,7 +32,9 @@ use tariff_hts::HtsCode;
 pub use entry_line::{EntryLine, EntryRate};
 pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
 pub use search::SearchHit;
-pub use special::{SpecialRateAnswer, special_rate_for, special_rate_in_cell};
+pub use special::{
+    SpecialRateAnswer, cell_is_free, claim_in_line, special_rate_for, special_rate_in_cell,
+};
 
 /// Why the dataset bytes could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -58,7 +58,12 @@ pub fn special_rate_for(
     origin: &str,
 ) -> SpecialRateAnswer {
     let cell = line.special.as_ref().and_then(|r| r.parsed.as_ref());
-    let (eligibility, rate) = special_rate_in_cell(programs, cell, date, spi, origin);
+    let general_free = line
+        .general
+        .as_ref()
+        .and_then(|r| r.parsed.as_ref())
+        .is_some_and(cell_is_free);
+    let (eligibility, rate) = claim_in_line(programs, general_free, cell, date, spi, origin);
     SpecialRateAnswer {
         code: line.code.clone(),
         spi: spi.to_string(),
@@ -71,6 +76,34 @@ pub fn special_rate_for(
         rate_parsed: rate.cloned(),
         revision: line.revision.clone(),
     }
+}
+
+/// Whether a parsed rate cell is the plain `Free` of column 1 general.
+pub fn cell_is_free(cell: &RateCell) -> bool {
+    matches!(cell.groups.as_slice(), [g] if g.rate == Rate::Free)
+}
+
+/// A claim of `spi` for goods of `origin` on `date` on a line: the special rate of its
+/// special-column cell ([`special_rate_in_cell`]); or, where the cell does not list the
+/// program and the column 1 general rate is Free (`general_free`), the claim on an
+/// unconditionally free line that the program may allow ([`Programs::claim_on_free_line`]),
+/// with no rate.
+pub fn claim_in_line<'a>(
+    programs: &Programs,
+    general_free: bool,
+    cell: Option<&'a RateCell>,
+    date: Date,
+    spi: &str,
+    origin: &str,
+) -> (Eligibility, Option<&'a Rate>) {
+    let (eligibility, rate) = special_rate_in_cell(programs, cell, date, spi, origin);
+    if general_free && matches!(eligibility, Eligibility::NotOnLine { .. }) {
+        let free = programs.claim_on_free_line(spi, origin, date);
+        if !matches!(free, Eligibility::NotOnLine { .. }) {
+            return (free, None);
+        }
+    }
+    (eligibility, rate)
 }
 
 /// The group of a special-column cell whose program list gives `spi` to `origin` on `date`:
