@@ -451,7 +451,8 @@ impl Engine {
                     }
                     CarvePortion::Basis => carves.push(Carve {
                         rule: c,
-                        value: self.charged_value(m, e),
+                        measure: m,
+                        value: Decimal::ZERO,
                         used: false,
                     }),
                 }
@@ -472,7 +473,11 @@ impl Engine {
             }
         }
 
-        // 3. Amounts.
+        // 3. Amounts, on the metal contents given or assumed.
+        let contents = self.contents(e, &applied, &mut warnings);
+        for c in carves.iter_mut() {
+            c.value = contents.charged_value(c.measure, e);
+        }
         let mut lines: Vec<(usize, DutyLine)> = Vec::new();
         for m in applied {
             let portion_off: Decimal = reduced
@@ -492,6 +497,7 @@ impl Engine {
             let Some(dl) = self.measure_line(
                 m,
                 e,
+                &contents,
                 &base,
                 portion_off,
                 carved,
@@ -972,35 +978,99 @@ impl Engine {
         true
     }
 
-    fn portion_value(&self, p: Portion, e: &Entry) -> Decimal {
-        match p {
-            Portion::UsContent => e.us_content.unwrap_or_default(),
+    /// The steel, aluminum and copper contents the applying measures are charged on: each as
+    /// given; where a charged content is not given, CBP's instruction for an unknown content
+    /// (`stacking.yaml`, `unknown_content`): the entire entered value, less the contents that
+    /// are given. Where more than one charged content is unknown, that value goes to the one
+    /// charged at the highest rate (steel, then aluminum, then copper on a tie) and the others
+    /// are taken as 0: the contents assumed for one line never add up to more than its value.
+    fn contents(&self, e: &Entry, applied: &[&Measure], warnings: &mut Vec<String>) -> Contents {
+        let given = [e.steel_content, e.aluminum_content, e.copper_content];
+        let mut value = given.map(Option::unwrap_or_default);
+        // Per metal: the highest rate charged on it, and the headings charging it.
+        let mut charged: [Option<(Decimal, Vec<String>)>; 3] = Default::default();
+        for m in applied {
+            if let MeasureRate::Additional { percent, basis, .. } = &m.rate
+                && let Some(k) = metal_of(*basis)
+            {
+                let slot = charged[k].get_or_insert_with(|| (Decimal::ZERO, Vec::new()));
+                slot.0 = slot.0.max(*percent);
+                let label = m.label();
+                if !slot.1.contains(&label) {
+                    slot.1.push(label);
+                }
+            }
+        }
+        let unknown: Vec<usize> = (0..3)
+            .filter(|&k| charged[k].is_some() && given[k].is_none())
+            .collect();
+        let rate = |k: usize| charged[k].as_ref().map_or(Decimal::ZERO, |c| c.0);
+        // The highest rate; the first metal on a tie.
+        let Some(pick) = unknown
+            .iter()
+            .copied()
+            .reduce(|a, b| if rate(b) > rate(a) { b } else { a })
+        else {
+            return Contents {
+                value,
+                assumed_zero: [false; 3],
+            };
+        };
+        let known: Decimal = given.iter().flatten().sum();
+        value[pick] = (e.value - known).max(Decimal::ZERO);
+        let headings: Vec<String> = unknown
+            .iter()
+            .flat_map(|&k| charged[k].iter().flat_map(|c| c.1.iter().cloned()))
+            .collect();
+        let fields: Vec<String> = unknown
+            .iter()
+            .map(|&k| format!("{}_content", METALS[k]))
+            .collect();
+        let rest = if known.is_zero() {
+            "the entire customs value"
+        } else {
+            "the customs value less the contents given"
+        };
+        let others: Vec<&str> = unknown
+            .iter()
+            .filter(|&&k| k != pick)
+            .map(|&k| METALS[k])
+            .collect();
+        let split = if others.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the contents assumed for one line never add up to more than its value, so the {} content is taken as 0 and the value goes to the {} content, charged at the highest rate",
+                others.join(" and "),
+                METALS[pick]
+            )
+        };
+        let rule = self
+            .measures
+            .unknown_content
+            .as_ref()
+            .map(|u| format!(" ({})", u.citation))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "{}: the duty is charged on the value of a metal content, which was not given (entry field {}): as CBP instructs for an unknown content, the {} content is taken to be {rest}, and no part of that value is left to the duties it carves that content out of{split}{rule}; give {} for the exact duty",
+            headings.join(", "),
+            fields.join(", "),
+            METALS[pick],
+            fields.join(" and "),
+        ));
+        let mut assumed_zero = [false; 3];
+        for &k in unknown.iter().filter(|&&k| k != pick) {
+            assumed_zero[k] = true;
+        }
+        Contents {
+            value,
+            assumed_zero,
         }
     }
 
-    fn basis_value(&self, b: Basis, e: &Entry, m: &Measure, warnings: &mut Vec<String>) -> Decimal {
-        let mut content = |v: Option<Decimal>, what: &str| match v {
-            Some(v) => v,
-            None => {
-                warnings.push(format!(
-                    "{} is charged on the value of the {what} content, which was not given (entry field {what}_content); assumed to be the full customs value, so the duty is charged on all of it and no part of the value is left to the duties it carves that content out of",
-                    m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
-                ));
-                e.value
-            }
-        };
-        match b {
-            Basis::FullValue => e.value,
-            Basis::NonUsContent => e.value - e.us_content.unwrap_or_default(),
-            Basis::SteelContent => content(e.steel_content, "steel"),
-            Basis::AluminumContent => content(e.aluminum_content, "aluminum"),
-            Basis::CopperContent => content(e.copper_content, "copper"),
-            Basis::NonMetalContent => {
-                let metal = e.steel_content.unwrap_or_default()
-                    + e.aluminum_content.unwrap_or_default()
-                    + e.copper_content.unwrap_or_default();
-                (e.value - metal).max(Decimal::ZERO)
-            }
+    fn portion_value(&self, p: Portion, e: &Entry) -> Decimal {
+        match p {
+            Portion::UsContent => e.us_content.unwrap_or_default(),
         }
     }
 
@@ -1011,6 +1081,7 @@ impl Engine {
         &self,
         m: &Measure,
         e: &Entry,
+        contents: &Contents,
         base: &Base,
         portion_off: Decimal,
         carved: Decimal,
@@ -1048,7 +1119,10 @@ impl Engine {
                 basis,
                 text,
             } => {
-                let mut value = self.basis_value(*basis, e, m, warnings);
+                if metal_of(*basis).is_some_and(|k| contents.assumed_zero[k]) {
+                    return None;
+                }
+                let mut value = contents.basis_value(*basis, e);
                 let mut basis_name = basis_name(*basis).to_string();
                 if !portion_off.is_zero() {
                     value = (value - portion_off).max(Decimal::ZERO);
@@ -1171,28 +1245,6 @@ impl Engine {
         Some((self.measures.report_rank(m.authority), dl))
     }
 
-    /// The value a measure is charged on, without warnings (they come with its own line):
-    /// what a `carve_out` with `portion: basis` takes from the measures it names.
-    fn charged_value(&self, m: &Measure, e: &Entry) -> Decimal {
-        let content = |v: Option<Decimal>| v.unwrap_or(e.value);
-        match &m.rate {
-            MeasureRate::Additional { basis, .. } => match basis {
-                Basis::FullValue => e.value,
-                Basis::NonUsContent => e.value - e.us_content.unwrap_or_default(),
-                Basis::SteelContent => content(e.steel_content),
-                Basis::AluminumContent => content(e.aluminum_content),
-                Basis::CopperContent => content(e.copper_content),
-                Basis::NonMetalContent => {
-                    let metal = e.steel_content.unwrap_or_default()
-                        + e.aluminum_content.unwrap_or_default()
-                        + e.copper_content.unwrap_or_default();
-                    (e.value - metal).max(Decimal::ZERO)
-                }
-            },
-            MeasureRate::Floor { .. } | MeasureRate::Exempt { .. } => e.value,
-        }
-    }
-
     fn fees(
         &self,
         e: &Entry,
@@ -1291,8 +1343,55 @@ fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
 /// measure that charges has lost that value.
 struct Carve<'a> {
     rule: &'a CarveOut,
+    measure: &'a Measure,
     value: Decimal,
     used: bool,
+}
+
+/// The metals whose content a Section 232 duty may be charged on, in the order of
+/// [`Contents`] and of a tie between unknown contents.
+const METALS: [&str; 3] = ["steel", "aluminum", "copper"];
+
+/// The index in [`METALS`] of a content basis.
+fn metal_of(b: Basis) -> Option<usize> {
+    match b {
+        Basis::SteelContent => Some(0),
+        Basis::AluminumContent => Some(1),
+        Basis::CopperContent => Some(2),
+        _ => None,
+    }
+}
+
+/// The steel, aluminum and copper contents a quote charges on (given or assumed, see
+/// `Engine::contents`), in [`METALS`] order.
+struct Contents {
+    value: [Decimal; 3],
+    /// Not given, and taken as 0 because another unknown content took the value: the
+    /// measures charged on it are not reported.
+    assumed_zero: [bool; 3],
+}
+
+impl Contents {
+    /// The value a basis stands for.
+    fn basis_value(&self, b: Basis, e: &Entry) -> Decimal {
+        match b {
+            Basis::FullValue => e.value,
+            Basis::NonUsContent => e.value - e.us_content.unwrap_or_default(),
+            Basis::NonMetalContent => {
+                (e.value - self.value.iter().copied().sum::<Decimal>()).max(Decimal::ZERO)
+            }
+            content => metal_of(content).map_or(e.value, |k| self.value[k]),
+        }
+    }
+
+    /// The value a measure is charged on: what a `carve_out` with `portion: basis` takes from
+    /// the measures it names.
+    fn charged_value(&self, m: &Measure, e: &Entry) -> Decimal {
+        match &m.rate {
+            MeasureRate::Additional { basis, .. } => self.basis_value(*basis, e),
+            MeasureRate::Floor { .. } | MeasureRate::Exempt { .. } => e.value,
+        }
+    }
 }
 
 /// Whether a measure charges a duty (exemptions only declare).

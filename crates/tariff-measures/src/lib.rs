@@ -192,6 +192,19 @@ struct StackingFile {
     reporting_order: Vec<Authority>,
     #[serde(default)]
     not_modeled: Vec<NotModeled>,
+    #[serde(default)]
+    unknown_content: Option<UnknownContent>,
+}
+
+/// What a quote assumes for a Section 232 metal content the entry does not give
+/// (`stacking.yaml`): CBP's instruction, cited.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownContent {
+    /// The instruction, cited (CSMS messages, the notes).
+    pub citation: String,
+    /// How the engine applies it, and what the sources leave open.
+    pub note: String,
 }
 
 /// A duty that applies in law but is not yet modeled: quotes that may be subject to it get a
@@ -270,6 +283,8 @@ pub struct Measures {
     pub reporting_order: Vec<Authority>,
     /// Duties not yet modeled, for warnings.
     pub not_modeled: Vec<NotModeled>,
+    /// What a quote assumes for a metal content not given.
+    pub unknown_content: Option<UnknownContent>,
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<CountrySet>, CountrySet)>,
@@ -371,6 +386,7 @@ impl Measures {
             fees,
             reporting_order: stacking.reporting_order,
             not_modeled: stacking.not_modeled,
+            unknown_content: stacking.unknown_content,
             scopes: Vec::new(),
             country_codes: Vec::new(),
             hts_rules: Vec::new(),

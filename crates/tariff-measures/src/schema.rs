@@ -307,6 +307,12 @@ pub struct MeasureRow<'a> {
 }
 
 impl Measure {
+    /// How a quote names it: its Chapter 99 heading, else its id.
+    pub fn label(&self) -> String {
+        self.heading
+            .map_or_else(|| self.id.clone(), |h| h.to_string())
+    }
+
     /// The measure as a table row.
     pub fn row(&self) -> MeasureRow<'_> {
         MeasureRow {
