@@ -879,6 +879,8 @@ impl ParquetSink {
                         "aluminum_content",
                         "copper_content",
                         "metal_weight_percent",
+                        "processing_value",
+                        "us_components",
                     ]
                     .iter()
                     .any(|k| known(k)))

@@ -727,21 +727,48 @@ impl<'e> Pricer<'e> {
     }
 
     fn key(&self, e: &Entry) -> Option<Key> {
+        // Every field of the entry is named here, so that a new one is a compile error until
+        // it is either in the key or makes the row unmemoizable.
+        let Entry {
+            hts: _,
+            origin,
+            entry_date: _,
+            value,
+            quantity,
+            spi: _,
+            us_content,
+            steel_content,
+            aluminum_content,
+            copper_content,
+            loaded_on: _,
+            export_country: _,
+            mode: _,
+            transshipped,
+            metal_weight_percent,
+            metal_melted_in_us,
+            declared,
+            chapter98,
+            processing_value,
+            us_components,
+        } = e;
         // 0 < value < 10^15 with at most 6 decimals, on the mantissa (no decimal comparison).
-        let (m, scale) = (e.value.mantissa(), e.value.scale());
+        let (m, scale) = (value.mantissa(), value.scale());
         let memoizable = m > 0
             && scale <= 6
             && m < 10i128.pow(15 + scale)
-            && e.us_content.is_none()
-            && e.steel_content.is_none()
-            && e.aluminum_content.is_none()
-            && e.copper_content.is_none()
-            && e.metal_weight_percent.is_none()
-            && !e.metal_melted_in_us
-            && !e.transshipped
-            && e.declared.is_empty()
-            && e.quantity.is_none_or(|q| !q.is_sign_negative());
-        if !memoizable || e.origin.len() != 2 {
+            && us_content.is_none()
+            && steel_content.is_none()
+            && aluminum_content.is_none()
+            && copper_content.is_none()
+            && metal_weight_percent.is_none()
+            && !metal_melted_in_us
+            && !transshipped
+            && declared.is_empty()
+            && chapter98.is_none()
+            && processing_value.is_none()
+            && us_components.is_none()
+            && quantity.is_none_or(|q| !q.is_sign_negative());
+        if !memoizable || origin.len() != 2 {
             return None;
         }
         let revision = if self.detail {

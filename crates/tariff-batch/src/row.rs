@@ -8,7 +8,7 @@ use tariff_engine::{Entry, Mode};
 
 /// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
 /// required.
-pub const KNOWN: [&str; 17] = [
+pub const KNOWN: [&str; 20] = [
     "hts",
     "origin",
     "entry_date",
@@ -26,6 +26,9 @@ pub const KNOWN: [&str; 17] = [
     "metal_weight_percent",
     "metal_melted_in_us",
     "declared",
+    "chapter98",
+    "processing_value",
+    "us_components",
 ];
 
 const HTS: usize = 0;
@@ -45,6 +48,9 @@ const TRANSSHIPPED: usize = 13;
 const METAL_WEIGHT: usize = 14;
 const MELTED_US: usize = 15;
 const DECLARED: usize = 16;
+const CHAPTER98: usize = 17;
+const PROCESSING: usize = 18;
+const US_COMPONENTS: usize = 19;
 
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -318,6 +324,23 @@ impl Layout {
                 .filter(|d| !d.is_empty())
                 .map(str::to_string)
                 .collect();
+        }
+        if present(CHAPTER98) {
+            let provision = text(CHAPTER98);
+            if !provision.is_empty() {
+                e.chapter98 = Some(
+                    tariff_hts::HtsCode::parse(&provision)
+                        .map_err(|err| fail(CHAPTER98, err.to_string()))?,
+                );
+            }
+        }
+        for (k, field) in [
+            (PROCESSING, &mut e.processing_value),
+            (US_COMPONENTS, &mut e.us_components),
+        ] {
+            if present(k) {
+                *field = a_number(k)?;
+            }
         }
         Ok(e)
     }

@@ -399,3 +399,33 @@ fn parquet_column_of_an_unread_type_is_refused_when_opened() {
         "{text}"
     );
 }
+
+#[test]
+fn chapter98_columns_are_read_and_priced_as_by_quote() {
+    let input = tmp("ch98_in.csv");
+    std::fs::write(
+        &input,
+        "hts,origin,entry_date,value,chapter98,processing_value,us_components\n\
+         6109.10.00.04,VN,2025-12-01,1000,9802.00.50,100,\n\
+         8703.23.01.90,MX,2025-12-01,30000,9802.00.80,,12000\n\
+         6109.10.00.04,CN,2025-12-01,1000,9801.00.10,,\n\
+         6109.10.00.04,VN,2025-12-01,1000,9802.00.50,,\n\
+         6109.10.00.04,VN,2025-12-01,1000,98X,,\n",
+    )
+    .unwrap();
+    let (out, rej) = (tmp("ch98_out.csv"), tmp("ch98_rej.csv"));
+    let s = run(&input, &out, Some(&rej), &Options::default());
+    assert_eq!((s.read, s.quoted, s.rejected), (5, 3, 2));
+    let (h, rows) = read_csv(&out);
+    let t = col(&h, "total_duty");
+    // The cases of chapter-98.yaml: 36.50 on the repair value, 4,950.00 less the US
+    // components, nothing on US goods returned.
+    let totals: Vec<&str> = rows.iter().map(|r| r[t].as_str()).collect();
+    assert_eq!(totals, ["36.50", "4950.00", "0.00"]);
+    let (_, rj) = read_csv(&rej);
+    assert_eq!(
+        (rj[0][0].as_str(), rj[0][1].as_str()),
+        ("4", "processing_value")
+    );
+    assert_eq!((rj[1][0].as_str(), rj[1][1].as_str()), ("5", "chapter98"));
+}

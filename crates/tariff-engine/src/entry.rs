@@ -104,6 +104,20 @@ pub struct Entry {
     /// the `declared` condition apply only when their heading is declared.
     #[serde(default)]
     pub declared: Vec<String>,
+    /// The Chapter 98 provision under which entry is claimed (`9802.00.80`, `9801.00.10`),
+    /// with `hts` the article's Chapter 1-97 number (a Chapter 98 number given as `hts` is
+    /// taken as the provision, with no article number). Measures treat the claim as their
+    /// instruments say (`stacking.yaml`, `chapter98`).
+    #[serde(default)]
+    pub chapter98: Option<HtsCode>,
+    /// Value of the repairs, alterations or processing performed abroad, USD: the dutiable
+    /// value under 9802.00.40, .50 and .60 (chapter 98 subchapter II U.S. note 3).
+    #[serde(default)]
+    pub processing_value: Option<Decimal>,
+    /// Cost or value of the products of the United States assembled abroad, USD: 9802.00.80
+    /// charges the full value less this (chapter 98 subchapter II U.S. note 4).
+    #[serde(default)]
+    pub us_components: Option<Decimal>,
 }
 
 impl Entry {
@@ -127,6 +141,9 @@ impl Entry {
             metal_weight_percent: None,
             metal_melted_in_us: false,
             declared: Vec::new(),
+            chapter98: None,
+            processing_value: None,
+            us_components: None,
         }
     }
 }

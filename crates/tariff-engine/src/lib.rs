@@ -31,8 +31,8 @@ use tariff_hts::HtsCode;
 use tariff_hts::program::Programs;
 use tariff_hts::rate::{Basis as RateBasis, Rate};
 use tariff_measures::{
-    Basis, CarveOut, CarvePortion, FloorAgainst, Measure, MeasureRate, Measures, Portion,
-    ProductRule,
+    Basis, CarveOut, CarvePortion, Chapter98Treatment, Dutiable, FloorAgainst, Measure,
+    MeasureRate, Measures, Portion, ProductRule, ValueAdded,
 };
 use tariff_schedule::{EntryLine, EntryRate, LookupError, Schedule};
 
@@ -385,7 +385,20 @@ impl Engine {
                 _ => input("hts", err.to_string()),
             })?;
         valid.narrow(&line_span);
-        let base = self.base_duty(e, &line, &mut warnings, &mut valid)?;
+        let claim98 = self.chapter98_claim(e, &line, &mut valid, &mut warnings)?;
+        let base = match &claim98 {
+            None => self.base_duty(e, &line, &mut warnings, &mut valid)?,
+            // A provision with its own rate (9801.00.10: Free) replaces the article's.
+            Some(c) if c.value_added.is_none() => {
+                self.base_duty(e, &c.line, &mut warnings, &mut valid)?
+            }
+            Some(c) => self.value_added_base(
+                e,
+                c,
+                self.base_duty(e, &line, &mut warnings, &mut valid)?,
+                &mut valid,
+            ),
+        };
         let refs = &line.references;
 
         let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
@@ -497,6 +510,7 @@ impl Engine {
             let Some(dl) = self.measure_line(
                 m,
                 e,
+                claim98.as_ref(),
                 &contents,
                 &base,
                 portion_off,
@@ -593,6 +607,7 @@ impl Engine {
                 entry_date: e.entry_date,
                 value: e.value,
                 revision: line.revision.to_string(),
+                chapter98: claim98.as_ref().map(|c| c.provision.to_string()),
                 lines: out,
                 total_duty,
                 effective_rate,
@@ -656,6 +671,8 @@ impl Engine {
             ("steel_content", e.steel_content),
             ("aluminum_content", e.aluminum_content),
             ("copper_content", e.copper_content),
+            ("processing_value", e.processing_value),
+            ("us_components", e.us_components),
         ];
         for (field, v) in fields {
             if let Some(v) = v {
@@ -1068,6 +1085,194 @@ impl Engine {
         }
     }
 
+    /// The Chapter 98 claim of an entry: the provision given as `chapter98` (with `hts` the
+    /// article), or a Chapter 98 number given as `hts`; its line in force, and for a
+    /// value-added provision (`stacking.yaml`) the part of the value it charges, from
+    /// `processing_value` or `us_components`.
+    fn chapter98_claim<'s>(
+        &'s self,
+        e: &Entry,
+        line: &EntryLine<'s>,
+        valid: &mut Validity,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<Claim98<'s>>, QuoteError> {
+        let (provision, own) = match e.chapter98 {
+            Some(p) => (p, false),
+            None if e.hts.chapter() == 98 => (e.hts, true),
+            None => {
+                if e.processing_value.is_some() || e.us_components.is_some() {
+                    warnings.push(
+                        "processing_value and us_components apply only to an entry claimed under a Chapter 98 provision (chapter98); ignored".into(),
+                    );
+                }
+                return Ok(None);
+            }
+        };
+        if provision.chapter() != 98 || provision.len() < 8 {
+            return Err(input(
+                "chapter98",
+                format!(
+                    "{provision} is not a Chapter 98 provision (an 8- or 10-digit number of chapter 98)"
+                ),
+            ));
+        }
+        if !own && e.hts.chapter() == 98 {
+            return Err(input(
+                "hts",
+                format!(
+                    "{} is in chapter 98: with chapter98 given, hts is the article's Chapter 1-97 number",
+                    e.hts
+                ),
+            ));
+        }
+        let pline = if own {
+            line.clone()
+        } else {
+            let (pline, span) = self
+                .schedule
+                .entry_line_span(&provision, e.entry_date)
+                .map_err(|err| input("chapter98", err.to_string()))?;
+            valid.narrow(&span);
+            pline
+        };
+        let value_added = match self.measures.chapter98.value_added(&provision) {
+            None => None,
+            Some(va) => {
+                if own {
+                    return Err(input(
+                        "hts",
+                        format!(
+                            "{provision} charges the rate of the article on a part of its value: give the article's Chapter 1-97 number as hts and {provision} as chapter98"
+                        ),
+                    ));
+                }
+                let dutiable = match va.dutiable {
+                    Dutiable::ProcessingValue => e.processing_value.ok_or_else(|| {
+                        input(
+                            "processing_value",
+                            format!("{provision} charges duty on the value of the repairs, alterations or processing performed abroad: give it as processing_value"),
+                        )
+                    })?,
+                    Dutiable::ValueLessUsComponents => {
+                        let us = e.us_components.ok_or_else(|| {
+                            input(
+                                "us_components",
+                                format!("{provision} charges duty on the full value less the cost or value of the US products assembled abroad: give it as us_components"),
+                            )
+                        })?;
+                        e.value - us
+                    }
+                };
+                Some((va, dutiable))
+            }
+        };
+        Ok(Some(Claim98 {
+            provision: pline.code,
+            line: pline,
+            value_added,
+        }))
+    }
+
+    /// The base duty of an entry under a value-added provision: the article's rate on the
+    /// part of the value the provision charges (an ad valorem rate on that value; another
+    /// rate's amount in proportion, as U.S. note 3(c) converts it), or the provision's special
+    /// rate where the program claimed gives it (Free under USMCA and the other agreements).
+    fn value_added_base(
+        &self,
+        e: &Entry,
+        c: &Claim98<'_>,
+        mut base: Base,
+        valid: &mut Validity,
+    ) -> Base {
+        let Some((va, dutiable)) = c.value_added else {
+            return base;
+        };
+        let free_under = e.spi.as_deref().and_then(|spi| {
+            let (eligibility, rate) = tariff_schedule::special_rate_in_cell(
+                &self.programs,
+                c.line.special.and_then(|r| r.parsed),
+                e.entry_date,
+                spi.trim(),
+                &e.origin,
+            );
+            matches!(rate, Some(Rate::Free)).then(|| eligibility.to_string())
+        });
+        let l = &mut base.line;
+        if let Some(why) = free_under {
+            l.authority = "base_special".into();
+            l.rate = "Free".into();
+            l.rate_percent = Some(Decimal::ZERO);
+            l.amount = cents(Decimal::ZERO);
+            l.note = Some(format!("{} {why}", c.provision));
+            base.spi_eligible = true;
+        } else {
+            let share = |amount: Decimal| {
+                if e.value.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    amount * dutiable / e.value
+                }
+            };
+            l.amount = cents(match l.rate_percent {
+                Some(p) => dutiable * p / HUNDRED,
+                None => share(l.amount),
+            });
+            if l.rate_percent.is_none() {
+                valid.by_value = true;
+            }
+        }
+        l.basis = va.dutiable.name().into();
+        l.basis_value = dutiable;
+        l.description = format!(
+            "{} under chapter 98 provision {}",
+            l.description, c.provision
+        );
+        l.citation = format!("{}; {}", l.citation, va.citation);
+        base
+    }
+
+    /// What a Chapter 98 claim does to a measure (`stacking.yaml`, `chapter98`).
+    fn chapter98_effect(&self, m: &Measure, c: &Claim98<'_>) -> Ch98Effect {
+        let Some(rule) = self.measures.chapter98.rule(m) else {
+            return Ch98Effect::Full(Some(format!(
+                "chapter 98 provision {} does not reduce this duty: its instrument has no chapter 98 clause",
+                c.provision
+            )));
+        };
+        let full_value = rule
+            .full_value
+            .iter()
+            .any(|p| c.provision.digits().starts_with(p.digits()));
+        match (rule.treatment, c.value_added) {
+            (Chapter98Treatment::NoRelief, _) => Ch98Effect::Full(Some(format!(
+                "chapter 98 provision {} does not reduce this duty ({})",
+                c.provision, rule.citation
+            ))),
+            (Chapter98Treatment::ValueAddedOnly, None) => Ch98Effect::Exempt(format!(
+                "not applied: entry claimed under chapter 98 provision {} ({})",
+                c.provision, rule.citation
+            )),
+            (Chapter98Treatment::FollowsProvision, None) => Ch98Effect::Full(Some(format!(
+                "chapter 98 provision {} does not reduce this duty ({})",
+                c.provision, rule.citation
+            ))),
+            (Chapter98Treatment::FollowsProvision, Some(_)) if full_value => {
+                Ch98Effect::Full(Some(format!(
+                    "charged on the full value under chapter 98 provision {} ({})",
+                    c.provision, rule.citation
+                )))
+            }
+            (_, Some((va, dutiable))) => Ch98Effect::Scale {
+                dutiable,
+                name: va.dutiable.name(),
+                note: format!(
+                    "charged on the part of the value chapter 98 provision {} charges ({})",
+                    c.provision, rule.citation
+                ),
+            },
+        }
+    }
+
     fn portion_value(&self, p: Portion, e: &Entry) -> Decimal {
         match p {
             Portion::UsContent => e.us_content.unwrap_or_default(),
@@ -1081,6 +1286,7 @@ impl Engine {
         &self,
         m: &Measure,
         e: &Entry,
+        claim98: Option<&Claim98<'_>>,
         contents: &Contents,
         base: &Base,
         portion_off: Decimal,
@@ -1110,9 +1316,79 @@ impl Engine {
             basis_value: e.value,
             amount: Decimal::ZERO,
             citation,
-            note: m.note.clone().filter(|_| false),
+            note: None,
             ieepa,
         };
+        let effect = claim98.map_or(Ch98Effect::Full(None), |c| self.chapter98_effect(m, c));
+        if let Ch98Effect::Exempt(note) = &effect
+            && charges(m)
+        {
+            dl.rate = "no additional duty".into();
+            dl.rate_percent = Some(Decimal::ZERO);
+            dl.basis = "chapter98".into();
+            dl.amount = cents(Decimal::ZERO);
+            dl.note = Some(note.clone());
+            return Some(dl);
+        }
+        let mut dl = self.charged_line(
+            m,
+            e,
+            contents,
+            base,
+            portion_off,
+            carved,
+            dl,
+            warnings,
+            valid,
+        )?;
+        match effect {
+            Ch98Effect::Scale {
+                dutiable,
+                name,
+                note,
+            } if charges(m) => {
+                let share = if e.value.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    cents(dl.basis_value * dutiable / e.value)
+                };
+                dl.basis = if dl.basis == "full_value" {
+                    name.to_string()
+                } else {
+                    format!("{}_share_of_{name}", dl.basis)
+                };
+                dl.basis_value = share;
+                dl.amount = cents(share * dl.rate_percent.unwrap_or_default() / HUNDRED);
+                dl.note = Some(match dl.note.take() {
+                    Some(n) => format!("{n}; {note}"),
+                    None => note,
+                });
+            }
+            Ch98Effect::Full(Some(note)) if charges(m) => {
+                dl.note = Some(match dl.note.take() {
+                    Some(n) => format!("{n}; {note}"),
+                    None => note,
+                });
+            }
+            _ => {}
+        }
+        Some(dl)
+    }
+
+    /// The line of a measure that applies, charged on its basis.
+    #[allow(clippy::too_many_arguments)]
+    fn charged_line(
+        &self,
+        m: &Measure,
+        e: &Entry,
+        contents: &Contents,
+        base: &Base,
+        portion_off: Decimal,
+        carved: Decimal,
+        mut dl: DutyLine,
+        warnings: &mut Vec<String>,
+        valid: &mut Validity,
+    ) -> Option<DutyLine> {
         match &m.rate {
             MeasureRate::Additional {
                 percent,
@@ -1346,6 +1622,32 @@ struct Carve<'a> {
     measure: &'a Measure,
     value: Decimal,
     used: bool,
+}
+
+/// An entry claimed under a Chapter 98 provision.
+struct Claim98<'a> {
+    /// The provision claimed, as found in the schedule.
+    provision: HtsCode,
+    /// Its line in force.
+    line: EntryLine<'a>,
+    /// For a value-added provision (9802.00.40, .50, .60, .80): its rule and the part of the
+    /// value it charges.
+    value_added: Option<(&'a ValueAdded, Decimal)>,
+}
+
+/// What a Chapter 98 claim does to one measure.
+enum Ch98Effect {
+    /// Charged as without the claim (with a note saying so).
+    Full(Option<String>),
+    /// Not applied (declared at $0, with the note).
+    Exempt(String),
+    /// Charged on the part of the value the provision charges: its basis scaled by
+    /// `dutiable / value`.
+    Scale {
+        dutiable: Decimal,
+        name: &'static str,
+        note: String,
+    },
 }
 
 /// The metals whose content a Section 232 duty may be charged on, in the order of

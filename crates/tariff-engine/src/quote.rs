@@ -19,6 +19,9 @@ pub struct Quote {
     pub value: Decimal,
     /// The HTS revision in force on the entry date.
     pub revision: String,
+    /// The Chapter 98 provision under which entry is claimed, if any (dotted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chapter98: Option<String>,
     /// Duty lines: Chapter 99 headings in reporting order, then the base duty line.
     pub lines: Vec<DutyLine>,
     /// Sum of the duty lines' amounts, USD.

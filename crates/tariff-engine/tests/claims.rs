@@ -66,16 +66,19 @@ fn the_best_claim_is_the_one_an_importer_would_make() {
 
 #[test]
 fn an_alternative_program_that_cannot_be_priced_does_not_fail_the_quote() {
-    // 9802.00.50.60: Free under S; "a duty upon the value of the repairs" under B and C, which
-    // the engine cannot price without that value. The S claim is quoted; B and C are passed over.
+    // 8415.90.80.85: Free under C (civil aircraft) and others; for Japan the special column
+    // points to 9921.01.01/.02, a rate the engine cannot compute. A claim of C is quoted; the
+    // JP alternative is passed over.
     let e = engine();
     let mut entry = Entry::new(
-        code("9802.00.50.60"),
-        "CA",
+        code("8415.90.80.85"),
+        "JP",
         date(2025, 12, 1),
         Decimal::from(1000),
     );
-    entry.spi = Some("S".into());
+    entry.spi = Some("JP".into());
+    assert!(e.quote(&entry).is_err());
+    entry.spi = Some("C".into());
     let q = e.quote(&entry).unwrap();
-    assert_eq!(q.total_duty, Decimal::ZERO);
+    assert_eq!(q.lines.last().unwrap().amount, Decimal::ZERO);
 }

@@ -28,6 +28,9 @@ pub use schema::{
     ProductScope,
 };
 
+mod chapter98;
+pub use chapter98::{Chapter98, Chapter98Rule, Chapter98Treatment, Dutiable, ValueAdded};
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
@@ -194,6 +197,8 @@ struct StackingFile {
     not_modeled: Vec<NotModeled>,
     #[serde(default)]
     unknown_content: Option<UnknownContent>,
+    #[serde(default)]
+    chapter98: Chapter98,
 }
 
 /// What a quote assumes for a Section 232 metal content the entry does not give
@@ -285,6 +290,8 @@ pub struct Measures {
     pub not_modeled: Vec<NotModeled>,
     /// What a quote assumes for a metal content not given.
     pub unknown_content: Option<UnknownContent>,
+    /// Entries claimed under a Chapter 98 provision.
+    pub chapter98: Chapter98,
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<CountrySet>, CountrySet)>,
@@ -387,6 +394,7 @@ impl Measures {
             reporting_order: stacking.reporting_order,
             not_modeled: stacking.not_modeled,
             unknown_content: stacking.unknown_content,
+            chapter98: stacking.chapter98,
             scopes: Vec::new(),
             country_codes: Vec::new(),
             hts_rules: Vec::new(),
@@ -689,6 +697,36 @@ impl Measures {
                     file: "fees.yaml".into(),
                     message: format!("MPF FY{}: minimum above maximum", f.fiscal_year),
                 });
+            }
+        }
+        self.validate_chapter98(&ids)
+    }
+
+    /// The Chapter 98 rules of `stacking.yaml` name Chapter 98 provisions and known measures.
+    fn validate_chapter98(&self, ids: &BTreeSet<&str>) -> Result<(), MeasureError> {
+        let bad = |message: String| {
+            Err(MeasureError::Table {
+                file: "stacking.yaml".into(),
+                message: format!("chapter98: {message}"),
+            })
+        };
+        let c = &self.chapter98;
+        let provisions = c
+            .value_added
+            .iter()
+            .map(|v| &v.provision)
+            .chain(c.rules.iter().flat_map(|r| &r.full_value));
+        for p in provisions {
+            if p.chapter() != 98 {
+                return bad(format!("{p} is not a chapter 98 provision"));
+            }
+        }
+        for r in &c.rules {
+            if r.citation.trim().is_empty() {
+                return bad("every rule needs a citation".into());
+            }
+            if let Some(id) = r.measures.iter().find(|id| !ids.contains(id.as_str())) {
+                return bad(format!("unknown measure {id}"));
             }
         }
         Ok(())

@@ -8,7 +8,8 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const FIELDS = ['hts', 'origin', 'date', 'value', 'qty', 'spi', 'us_content', 'steel_content',
     'aluminum_content', 'copper_content', 'metal_weight_percent', 'loaded_on', 'export_country',
-    'mode', 'declare', 'transshipped', 'metal_melted_in_us'];
+    'mode', 'declare', 'chapter98', 'processing_value', 'us_components', 'transshipped',
+    'metal_melted_in_us'];
   const CHECKS = new Set(['transshipped', 'metal_melted_in_us']);
   const REQUIRED = { hts: 'HTS number', origin: 'country of origin', date: 'entry date', value: 'customs value' };
   const PALETTE = ['#2e86c1', '#8e44ad', '#d35400', '#c0392b', '#16a085', '#b7950b', '#5d6d7e', '#e84393', '#27ae60'];
@@ -176,7 +177,8 @@
   function renderQuote(q, p) {
     $('result-title').textContent = q.hts + ' ' + q.description;
     $('result-sub').textContent = 'origin ' + q.origin + ' · entered ' + q.entry_date + ' · value ' +
-      money(q.value) + ' · HTS ' + q.revision;
+      money(q.value) + ' · HTS ' + q.revision +
+      (q.chapter98 ? ' · claimed under chapter 98 provision ' + q.chapter98 : '');
     $('total').textContent = money(q.total_duty);
     $('total').dataset.amount = q.total_duty;
     $('stack-total').textContent = money(q.total_duty);

@@ -39,6 +39,9 @@ pub const ENTRY_FIELDS: &[&str] = &[
     "metal_weight_percent",
     "metal_melted_in_us",
     "declare",
+    "chapter98",
+    "processing_value",
+    "us_components",
 ];
 
 /// The API name of an engine field (the engine's `entry_date` is `date`, …).
@@ -282,6 +285,15 @@ pub fn entry(f: &Fields, origin: &str, on: Date) -> Result<Entry, ApiError> {
     e.metal_weight_percent = f.money("metal_weight_percent")?;
     e.metal_melted_in_us = f.flag("metal_melted_in_us")?;
     e.declared = f.list("declare");
+    e.chapter98 = f
+        .get("chapter98")
+        .map(|c| {
+            tariff_engine::parse_hts(c)
+                .map_err(|err| ApiError::invalid("chapter98", err.to_string()))
+        })
+        .transpose()?;
+    e.processing_value = f.money("processing_value")?;
+    e.us_components = f.money("us_components")?;
     Ok(e)
 }
 

@@ -77,6 +77,15 @@ fn quote_get_and_post_equal_the_engine() {
     let v = get("/api/quote?hts=6109100004&origin=VN&entry_date=2025-01-15&value=%2410%2C000");
     assert_eq!(v.status, 200, "{}", v.body);
     assert_eq!(v.json()["total_duty"], "1650.00");
+
+    // Chapter 98 (crates/tariff-engine/tests/cases/chapter-98.yaml): repairs abroad under
+    // 9802.00.50, the reciprocal 20% and the base 16.5% on the 100 of repairs.
+    let r = get(
+        "/api/quote?hts=6109.10.00.04&origin=VN&date=2025-12-01&value=1000&chapter98=9802.00.50&processing_value=100",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["total_duty"], "36.50");
+    assert_eq!(r.json()["chapter98"], "9802.00.50");
 }
 
 #[test]
@@ -236,7 +245,8 @@ fn hts_search_measures_meta() {
 #[test]
 fn bad_inputs_are_json_errors_naming_the_field() {
     let base = "hts=6109.10.00.04&origin=CN&date=2025-06-01&value=1000";
-    let cases: Vec<(String, u16, Option<&str>)> = vec![
+    let cases: Vec<(String, u16, Option<&str>)> =
+        vec![
         (
             "/api/quote?hts=6109.10.00.04&origin=CN&date=2025-06-01&value=abc".into(),
             400,
@@ -323,6 +333,12 @@ fn bad_inputs_are_json_errors_naming_the_field() {
             400,
             Some("declare"),
         ),
+        (
+            format!("/api/quote?{base}&chapter98=9802.00.50"),
+            400,
+            Some("processing_value"),
+        ),
+        (format!("/api/quote?{base}&chapter98=98x"), 400, Some("chapter98")),
         (format!("/api/quote?{base}&colour=red"), 400, Some("colour")),
         (format!("/api/quote?{base}&value=2"), 400, Some("value")),
         (

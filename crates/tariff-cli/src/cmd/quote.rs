@@ -62,6 +62,17 @@ pub struct QuoteArgs {
     /// donations (9903.01.30) or informational materials (9903.01.31); repeatable.
     #[arg(long, value_delimiter = ',')]
     declare: Vec<String>,
+    /// The Chapter 98 provision under which entry is claimed (9802.00.80, 9801.00.10), with
+    /// --hts the article's Chapter 1-97 number.
+    #[arg(long)]
+    chapter98: Option<String>,
+    /// Value of the repairs, alterations or processing performed abroad, USD (9802.00.40,
+    /// .50, .60).
+    #[arg(long, allow_hyphen_values = true)]
+    processing_value: Option<String>,
+    /// Cost or value of the US products assembled abroad, USD (9802.00.80).
+    #[arg(long, allow_hyphen_values = true)]
+    us_components: Option<String>,
     /// Compare origins: one row per country (comma-separated ISO codes).
     #[arg(long, value_delimiter = ',')]
     compare_origins: Vec<String>,
@@ -123,6 +134,16 @@ fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
     e.metal_weight_percent = money("metal-weight-percent", &a.metal_weight_percent)?;
     e.metal_melted_in_us = a.metal_melted_in_us;
     e.declared = a.declare.iter().map(|d| d.trim().to_string()).collect();
+    e.chapter98 = a
+        .chapter98
+        .as_deref()
+        .map(|c| {
+            tariff_hts::HtsCode::parse(c.trim())
+                .with_context(|| format!("--chapter98 {c:?} is not an HTS number"))
+        })
+        .transpose()?;
+    e.processing_value = money("processing-value", &a.processing_value)?;
+    e.us_components = money("us-components", &a.us_components)?;
     Ok(e)
 }
 
@@ -225,8 +246,15 @@ fn print_quote(q: &Quote) -> Result<()> {
     writeln!(out, "{} {}", q.hts, desc)?;
     writeln!(
         out,
-        "origin {}  entered {}  value {}  (HTS {})",
-        q.origin, q.entry_date, q.value, q.revision
+        "origin {}  entered {}  value {}  (HTS {}){}",
+        q.origin,
+        q.entry_date,
+        q.value,
+        q.revision,
+        q.chapter98
+            .as_ref()
+            .map(|p| format!("  claimed under chapter 98 provision {p}"))
+            .unwrap_or_default()
     )?;
     writeln!(
         out,
