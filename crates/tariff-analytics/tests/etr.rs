@@ -187,12 +187,29 @@ fn regime_on_2025_01_01_reproduces_census_duty_where_preferences_are_little_used
     // Partners trading mostly outside preference programs (README, issue 5): column 1
     // general reproduces the Census duty. Tolerance: 25% of the Census rate, for the 2024 vs
     // 2025 schedule, quantities imputed from the Census duty, and the EU priced as Germany.
+    //
+    // One law changed between 2024 and 2025 for these partners: the Section 201 safeguard on
+    // CSPV modules (9903.45.25) left bifacial panels out until 2024-06-26 (Proclamation 10779),
+    // so the 2024 Census duty on modules is below the 14.25% of 2025 (Thailand 4.29%, the
+    // largest such flow). The tolerance adds what that line explains: its 2024 value times the
+    // difference between 14.25% and its Census rate, as a share of the partner's imports.
+    let rows = basket(SpiPolicy::None);
     for c in ["EU", "JP", "VN", "IN", "TH", "GB", "CH", "TW", "BR"] {
         let s = &est.by_country[c];
         let (mine, census) = (s.rate(), s.census_rate());
+        let modules: Vec<_> = rows
+            .rows
+            .iter()
+            .filter(|r| r.partner == c && r.hts.digits() == "8541430010")
+            .collect();
+        let module_value: Decimal = modules.iter().map(|r| r.value).sum();
+        let module_duty: Decimal = modules.iter().map(|r| r.census_duty).sum();
+        let safeguard = (module_value * Decimal::new(1425, 4) - module_duty).max(Decimal::ZERO)
+            / s.value
+            * Decimal::ONE_HUNDRED;
         assert!(
-            (mine - census).abs() <= census * Decimal::new(25, 2),
-            "{c}: tariff {mine}% vs Census {census}%"
+            (mine - census).abs() <= census * Decimal::new(25, 2) + safeguard,
+            "{c}: tariff {mine}% vs Census {census}% (modules explain {safeguard} points)"
         );
     }
     // FTA partners: without claims the engine is far above the Census duty.

@@ -80,6 +80,10 @@ pub struct Engine {
     programs: Programs,
     /// Every date a program starts or ends, sorted (the validity of a quote claiming an SPI).
     program_dates: Vec<jiff::civil::Date>,
+    /// The Chapter 99 headings of the schedule that no measure declares and `coverage.yaml`
+    /// calls not yet encoded, with its reason and the origins it reaches (empty: any): a line
+    /// whose footnotes reference one gets an `incomplete:` warning for those origins.
+    not_encoded: std::collections::HashMap<HtsCode, (String, Vec<String>)>,
 }
 
 /// Rounds to the cent, half away from zero, and always shows two decimals.
@@ -125,11 +129,27 @@ impl Engine {
             Ok(m) => m?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        Ok(Engine::new(schedule?, measures, Programs::embedded()?))
+        Engine::new(schedule?, measures, Programs::embedded()?)
     }
 
     /// Builds an engine from parts (tests and scenarios).
-    pub fn new(schedule: Schedule, measures: Measures, programs: Programs) -> Engine {
+    pub fn new(
+        schedule: Schedule,
+        measures: Measures,
+        programs: Programs,
+    ) -> Result<Engine, EngineError> {
+        let coverage = tariff_measures::coverage::Coverage::embedded(&measures)?;
+        let not_encoded = schedule
+            .numbered_lines("9903", 8)
+            .filter_map(|(_, h)| match coverage.status(&h.to_string()) {
+                tariff_measures::coverage::HeadingStatus::NotModeled(rule)
+                    if rule.kind == tariff_measures::coverage::NotModeledKind::NotYetEncoded =>
+                {
+                    Some((*h, (rule.reason.clone(), rule.countries.clone())))
+                }
+                _ => None,
+            })
+            .collect();
         let mut program_dates: Vec<jiff::civil::Date> = programs
             .iter()
             .flat_map(|p| p.effective.iter())
@@ -137,12 +157,13 @@ impl Engine {
             .collect();
         program_dates.sort();
         program_dates.dedup();
-        Engine {
+        Ok(Engine {
             schedule,
             measures,
             programs,
             program_dates,
-        }
+            not_encoded,
+        })
     }
 
     /// The schedule.
@@ -597,6 +618,16 @@ impl Engine {
             }
             if nm.effective.is_none_or(|i| i.contains(e.entry_date)) {
                 warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
+            }
+        }
+        // Headings the line's footnotes point to that the data does not yet encode.
+        for r in refs {
+            if let Some((reason, countries)) = self.not_encoded.get(r)
+                && (countries.is_empty() || countries.contains(&e.origin))
+            {
+                warnings.push(format!(
+                    "incomplete: {r}, which the line's footnotes reference, is not yet encoded: {reason}"
+                ));
             }
         }
         Ok((

@@ -58,6 +58,11 @@ pub struct NotModeledRule {
     pub kind: NotModeledKind,
     /// The reason in words, with the legal reference that makes it so.
     pub reason: String,
+    /// For a `not_yet_encoded` rule: the origins whose goods it reaches (ISO alpha-2; empty:
+    /// any). A quote for goods whose line's footnotes reference one of its headings, of one
+    /// of these origins, carries an `incomplete:` warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
 }
 
 #[derive(Deserialize)]

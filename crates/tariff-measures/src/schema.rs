@@ -75,6 +75,11 @@ pub struct Measure {
     pub refundable: Option<bool>,
     /// How sure the data is.
     pub confidence: Confidence,
+    /// Why the rate text is not what the HTS prints in the heading's general column, where it
+    /// is not (a rate staged by the U.S. note while the heading keeps printing the first
+    /// year's): the legal text wins, and the disagreement is recorded here.
+    #[serde(default)]
+    pub rate_differs_from_hts: Option<String>,
     /// Anything a reader should know: disagreements between sources, assumptions.
     #[serde(default)]
     pub note: Option<String>,

@@ -326,7 +326,7 @@ fn engine(changes: &MeasureChanges, validated: Option<&Measures>) -> Result<Engi
     };
     let schedule = Schedule::embedded().map_err(tariff_engine::EngineError::from)?;
     let programs = Programs::embedded().map_err(tariff_engine::EngineError::from)?;
-    Ok(Engine::new(schedule, measures, programs))
+    Ok(Engine::new(schedule, measures, programs)?)
 }
 
 /// The dates inside `days` at which some measure of `engine` starts or ends, with `from`:
