@@ -452,13 +452,18 @@ impl<'a> Pricer<'a> {
         Ok(p)
     }
 
-    /// Prices a row on a date: the 10-digit line, or its 8-digit subheading when the
-    /// 10-digit line is not in the revision in force. Under [`SpiPolicy::Eligible`] the row
-    /// claims what an importer would: of the programs open to its goods on the line and date
-    /// ([`Engine::claimable_programs`]: those of the special column the origin is eligible
-    /// for, and USMCA and the other agreements on lines whose general rate is Free), the one
-    /// with the lowest duty — the first listed on a tie.
-    pub fn price(&self, row: &BasketRow, date: Date) -> Result<Priced, String> {
+    /// The quote of a row on a date, the program claimed, and whether the row was priced as
+    /// its 8-digit subheading: the 10-digit line, or its 8-digit subheading when the 10-digit
+    /// line is not in the revision in force. Under [`SpiPolicy::Eligible`] the row claims what
+    /// an importer would: of the programs open to its goods on the line and date
+    /// ([`Engine::claimable_programs`]: those of the special column the origin is eligible for,
+    /// and USMCA and the other agreements on lines whose general rate is Free), the one with
+    /// the lowest duty — the first listed on a tie.
+    pub fn quote(
+        &self,
+        row: &BasketRow,
+        date: Date,
+    ) -> Result<(tariff_engine::Quote, Option<String>, bool), String> {
         let mut fallback = false;
         let mut hts = row.hts;
         if self.engine.schedule().entry_line(&hts, date).is_err() {
@@ -477,6 +482,12 @@ impl<'a> Pricer<'a> {
             SpiPolicy::None => (self.engine.quote(&e).map_err(|err| err.to_string())?, None),
             SpiPolicy::Eligible => self.engine.best_claim(&e).map_err(|err| err.to_string())?,
         };
+        Ok((q, spi, fallback))
+    }
+
+    /// Prices a row on a date ([`Pricer::quote`]).
+    pub fn price(&self, row: &BasketRow, date: Date) -> Result<Priced, String> {
+        let (q, spi, fallback) = self.quote(row, date)?;
         let mut by_authority: Vec<(String, Decimal)> = Vec::new();
         for l in &q.lines {
             let a = if l.authority.starts_with("base_") {

@@ -20,6 +20,7 @@
 //!
 //! Money is `rust_decimal::Decimal` throughout; only the SVG coordinates are floating point.
 
+pub mod audit;
 pub mod etr;
 pub mod partners;
 pub mod plot;
