@@ -137,7 +137,7 @@ pub fn line_gaps(
     let mut gaps: Vec<LineGap> = basket
         .rows
         .par_iter()
-        .filter(|r| !r.from_hs2 && partners.iter().any(|p| *p == r.partner))
+        .filter(|r| !r.from_hs2 && partners.contains(&r.partner))
         .filter_map(|r| {
             let (q, _, _) = none.quote(r, date).ok()?;
             let (c, spi, _) = claim.quote(r, date).ok()?;
