@@ -306,28 +306,37 @@ impl Engine {
     /// What an importer would claim: the entry quoted under each program open to its goods
     /// ([`Engine::claimable_programs`]), or without a claim when none is; the quote with the
     /// lowest total duty (the first listed on a tie) and the program claimed. A claim that
-    /// cannot be quoted is passed over; the entry's own `spi` is ignored.
+    /// cannot be quoted is passed over; when none can, the first one's error is the answer.
+    /// The entry's own `spi` is ignored.
     pub fn best_claim(&self, e: &Entry) -> Result<(Quote, Option<String>), QuoteError> {
         let claims = self.claimable_programs(&e.hts, &e.origin, e.entry_date)?;
         let mut entry = e.clone();
         let mut best: Option<(Quote, Option<String>)> = None;
+        let mut failed = None;
+        let no_claim = claims.is_empty();
         for spi in claims {
             entry.spi = Some(spi);
-            // A claim whose rate cannot be applied (a specific special rate without a
-            // quantity) is not one the importer can make.
-            let Ok((q, _)) = self.quote_once(&entry) else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_none_or(|(b, _)| q.total_duty < b.total_duty)
-            {
-                best = Some((q, entry.spi.clone()));
+            // A claim the engine cannot price (a specific special rate without a quantity)
+            // is passed over when another can be priced; when none can, the answer is the
+            // error, not the price without a claim.
+            match self.quote_once(&entry) {
+                Ok((q, _)) => {
+                    if best
+                        .as_ref()
+                        .is_none_or(|(b, _)| q.total_duty < b.total_duty)
+                    {
+                        best = Some((q, entry.spi.clone()));
+                    }
+                }
+                Err(err) => {
+                    failed.get_or_insert(err);
+                }
             }
         }
-        match best {
-            Some(best) => Ok(best),
-            None => {
+        match (best, failed) {
+            (Some(best), _) => Ok(best),
+            (None, Some(err)) if !no_claim => Err(err),
+            _ => {
                 entry.spi = None;
                 Ok((self.quote_once(&entry)?.0, None))
             }
