@@ -34,7 +34,7 @@ use tariff_measures::{
     Basis, CarveOut, CarvePortion, Chapter98Treatment, Dutiable, FloorAgainst, Measure,
     MeasureRate, Measures, Portion, ProductRule, ValueAdded,
 };
-use tariff_schedule::{EntryLine, EntryRate, LookupError, Schedule};
+use tariff_schedule::{EntryLine, EntryRate, Horizon, LookupError, Schedule};
 
 /// Why a quote could not be made. Each variant names the input field at fault.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -402,6 +402,39 @@ impl Engine {
         Ok(())
     }
 
+    /// Refuses an entry date after the schedule's horizon: the strict-dates option of quote,
+    /// batch and the API. Without it such a date is quoted from the newest revision, with the
+    /// warnings of [`Engine::quote`].
+    pub fn check_strict_date(&self, date: jiff::civil::Date) -> Result<(), QuoteError> {
+        self.schedule
+            .check_strict(date)
+            .map_err(|err| input("entry_date", err.to_string()))
+    }
+
+    /// The warnings of a date past the dataset's horizons (the schedule's line span stops at
+    /// each horizon, so the quote's validity does too).
+    fn horizon_warnings(&self, date: jiff::civil::Date, warnings: &mut Vec<String>) {
+        let s = &self.schedule;
+        let (horizon, _) = s.horizon(date);
+        if horizon == Horizon::Within {
+            return;
+        }
+        let last = s.last_revision();
+        warnings.push(format!(
+            "after the schedule's horizon: HTS {}, in force from {}, is the newest revision in the dataset, known in force through {}; later revisions are not in the dataset, so the line, its base rates and its footnotes are those of {}",
+            last.name,
+            last.effective_from,
+            s.covered_through(),
+            last.name
+        ));
+        if horizon == Horizon::AfterLaw {
+            warnings.push(format!(
+                "after the law's horizon: the dataset knows the legal actions through {} (its newest source); measures in force then are taken to continue as their instruments say, and later actions are not known",
+                s.law_known_through()
+            ));
+        }
+    }
+
     /// [`Engine::quote_valid`] without looking at other programs the goods could claim.
     fn quote_once(&self, e: &Entry) -> Result<(Quote, Validity), QuoteError> {
         let mut warnings = Vec::new();
@@ -415,6 +448,7 @@ impl Engine {
                 _ => input("hts", err.to_string()),
             })?;
         valid.narrow(&line_span);
+        self.horizon_warnings(e.entry_date, &mut warnings);
         let claim98 = self.chapter98_claim(e, &line, &mut valid, &mut warnings)?;
         let base = match &claim98 {
             None => self.base_duty(e, &line, &mut warnings, &mut valid)?,

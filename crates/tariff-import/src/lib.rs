@@ -72,6 +72,11 @@ struct Config {
     revision_dates: String,
     covered_through: Date,
     covered_through_reason: String,
+    law_known_through: Date,
+    law_known_through_reason: String,
+    /// Folders of dated legal sources (file names `YYYY-MM-DD-…`), none dated after
+    /// `law_known_through`.
+    law_sources: Vec<String>,
     #[serde(default)]
     excluded: BTreeMap<String, String>,
     #[serde(default)]
@@ -740,11 +745,9 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
         revisions,
         excluded,
         covered_through: config.covered_through,
-        covered_through_reason: config
-            .covered_through_reason
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        covered_through_reason: one_line(&config.covered_through_reason),
+        law_known_through: config.law_known_through,
+        law_known_through_reason: law_horizon_reason(sources, &config)?,
         strings: strings.list,
         rates,
         footnotes: footnote_list,
@@ -753,6 +756,54 @@ pub fn build(sources: &Path) -> Result<Built, ImportError> {
     // Check the invariants the reader relies on before handing it out.
     tariff_schedule::Schedule::from_file(dataset.clone())?;
     Ok(Built { dataset, stats })
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The law's horizon as `dataset.yaml` states it, checked against the dated legal sources (no
+/// file dated after it), with the newest one named.
+fn law_horizon_reason(sources: &Path, config: &Config) -> Result<String, ImportError> {
+    let mut newest: Option<(Date, String)> = None;
+    for dir in &config.law_sources {
+        let mut stack = vec![sources.join(dir)];
+        while let Some(path) = stack.pop() {
+            for entry in std::fs::read_dir(&path).map_err(io_err(&path))? {
+                let entry = entry.map_err(io_err(&path))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.path().is_dir() {
+                    stack.push(entry.path());
+                    continue;
+                }
+                let Some(d) = name.get(..10).and_then(|p| p.parse::<Date>().ok()) else {
+                    continue;
+                };
+                let rel = entry
+                    .path()
+                    .strip_prefix(sources)
+                    .map_or(name.clone(), |p| p.display().to_string());
+                if newest.as_ref().is_none_or(|(n, r)| (d, &rel) > (*n, r)) {
+                    newest = Some((d, rel));
+                }
+            }
+        }
+    }
+    let Some((date, path)) = newest else {
+        return Err(ImportError::Config(
+            "law_sources: no dated file found".into(),
+        ));
+    };
+    if date > config.law_known_through {
+        return Err(ImportError::Config(format!(
+            "law_known_through {} is before the newest legal source, {path} ({date})",
+            config.law_known_through
+        )));
+    }
+    Ok(format!(
+        "{} Newest dated legal source: {path} ({date}).",
+        one_line(&config.law_known_through_reason)
+    ))
 }
 
 /// Number of lines added, removed or changed between two exports.
@@ -806,6 +857,8 @@ pub fn provenance_json(dataset: &DatasetFile) -> String {
         "format": dataset.provenance.format,
         "covered_through": dataset.covered_through.to_string(),
         "covered_through_reason": dataset.covered_through_reason,
+        "law_known_through": dataset.law_known_through.to_string(),
+        "law_known_through_reason": dataset.law_known_through_reason,
         "inputs": dataset.provenance.inputs.iter().map(|i| serde_json::json!({
             "path": i.path, "sha256": i.sha256, "bytes": i.bytes})).collect::<Vec<_>>(),
         "revisions": revisions,

@@ -11,7 +11,7 @@ use crate::model::DatasetFile;
 /// The magic bytes at the start of every dataset file.
 pub const MAGIC: &[u8; 8] = b"TARIFFHS";
 /// The current format version. Bump it whenever a stored type changes shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// zstd level used when writing (19: slow to write, small, fast to read).
 pub const ZSTD_LEVEL: i32 = 19;
 

@@ -63,7 +63,8 @@ impl Schedule {
     /// [`Schedule::entry_line`], with the dates `[from, until)` around `date` over which the
     /// same entry line would be found with the same versions of every row read (the line,
     /// its rate line and the ancestors walked to find it): only the revision's name may
-    /// differ within them. `until` is at most the day after [`Schedule::covered_through`].
+    /// differ within them, and the date stands the same way against the dataset's horizons
+    /// ([`Schedule::horizon`]: a quote past a horizon says so).
     pub fn entry_line_span(
         &self,
         code: &HtsCode,
@@ -83,23 +84,21 @@ impl Schedule {
                 .unwrap_or(LookupError::DateOutOfRange {
                     date,
                     first: self.first_date(),
-                    last: self.covered_through(),
                 }));
         };
         let line = self.entry_line_of(id, code, rev, &mut span);
         let revisions = self.revisions();
-        let end = self.covered_through().tomorrow().ok();
+        let (_, horizon) = self.horizon(date);
         let until = match revisions.get(span.until as usize) {
             Some(r) if span.until != OPEN => Some(r.effective_from),
-            _ => end,
+            _ => None,
         };
-        Ok((
-            line,
-            Interval {
-                from: revisions[span.from as usize].effective_from,
-                until,
-            },
-        ))
+        let until = match (until, horizon.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let from = revisions[span.from as usize].effective_from.max(horizon.from);
+        Ok((line, Interval { from, until }))
     }
 
     /// The version of `id` standing in `rev`, narrowing `span` to the revisions over which

@@ -6,9 +6,12 @@
 //! which line was in force on a date ([`Schedule::line_at`]), how a line changed
 //! ([`Schedule::history`]), or which lines match some words ([`Schedule::search`]).
 //!
-//! Every query takes a date; nothing reads the clock. A date before the first revision or
-//! after [`Schedule::covered_through`] is an error ([`LookupError::DateOutOfRange`]), never a
-//! guess.
+//! Every query takes a date; nothing reads the clock. A date before the first revision is an
+//! error ([`LookupError::DateOutOfRange`]), never a guess. The dataset has two horizons: the
+//! schedule's ([`Schedule::covered_through`], the last date the newest revision is known to be
+//! in force) and the law's ([`Schedule::law_known_through`], the date of the newest legal
+//! source). A later date is answered from the newest revision, and the caller says so
+//! ([`Schedule::horizon`]); [`Schedule::check_strict`] refuses it instead.
 //!
 //! The dataset is built by `tariff-import` from the USITC JSON exports and shipped inside
 //! the binary by `tariff-data`; [`Schedule::embedded`] decodes it.
@@ -27,7 +30,7 @@ use model::{
 };
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
-use tariff_hts::HtsCode;
+use tariff_hts::{HtsCode, Interval};
 
 pub use entry_line::{EntryLine, EntryRate};
 pub use report::{AncestorReport, Change, FootnoteReport, LineReport, RateReport};
@@ -64,18 +67,40 @@ pub enum DatasetError {
     Invalid(String),
 }
 
+/// Where a date stands against the dataset's two horizons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Horizon {
+    /// On or before the schedule's horizon: the revision in force is known.
+    Within,
+    /// After the schedule's horizon, on or before the law's: the newest revision is taken to
+    /// be in force, the legal actions are known.
+    AfterSchedule,
+    /// After the law's horizon: legal actions after it are not known either.
+    AfterLaw,
+}
+
 /// Why a query has no answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LookupError {
-    /// The date is outside what the dataset covers.
-    #[error("date {date} is outside the dataset, which covers {first} to {last} (inclusive)")]
+    /// The date is before the first revision of the dataset.
+    #[error(
+        "date {date} is outside the dataset, which starts on {first} (later dates are answered from the newest revision)"
+    )]
     DateOutOfRange {
         /// The date asked for.
         date: Date,
         /// First covered date.
         first: Date,
-        /// Last covered date.
+    },
+    /// The date is after the schedule's horizon, and the caller asked for strict dates.
+    #[error(
+        "date {date} is after the schedule's horizon: the newest HTS revision in the dataset is known in force through {last}, and strict dates refuse later dates"
+    )]
+    AfterHorizon {
+        /// The date asked for.
+        date: Date,
+        /// The schedule's horizon.
         last: Date,
     },
     /// No line with this number was in force on the date.
@@ -201,18 +226,58 @@ impl Schedule {
         self.file.revisions[0].effective_from
     }
 
-    /// Last date (inclusive) the dataset answers for.
+    /// The schedule's horizon: the last date (inclusive) the newest revision in the dataset
+    /// is known to be in force. Later dates are answered from that revision.
     pub fn covered_through(&self) -> Date {
         self.file.covered_through
     }
 
-    /// The revision in force on `date`.
+    /// The law's horizon: the date (inclusive) of the newest source on legal actions.
+    pub fn law_known_through(&self) -> Date {
+        self.file.law_known_through
+    }
+
+    /// The newest revision in the dataset.
+    pub fn last_revision(&self) -> &Revision {
+        // `validate` refuses a dataset without revisions.
+        &self.file.revisions[self.file.revisions.len() - 1]
+    }
+
+    /// Where `date` stands against the two horizons, with the dates over which that holds.
+    pub fn horizon(&self, date: Date) -> (Horizon, Interval) {
+        let after_schedule = self.covered_through().tomorrow().ok();
+        let after_law = self.law_known_through().tomorrow().ok();
+        let day_after = |d: Option<Date>| d.is_some_and(|d| date >= d);
+        if day_after(after_law) {
+            let from = after_law.unwrap_or(date);
+            (Horizon::AfterLaw, Interval { from, until: None })
+        } else if day_after(after_schedule) {
+            let from = after_schedule.unwrap_or(date);
+            (Horizon::AfterSchedule, Interval { from, until: after_law })
+        } else {
+            let from = self.first_date();
+            (Horizon::Within, Interval { from, until: after_schedule })
+        }
+    }
+
+    /// Refuses a date after the schedule's horizon (the strict-dates option of the tools).
+    pub fn check_strict(&self, date: Date) -> Result<(), LookupError> {
+        if date > self.covered_through() {
+            return Err(LookupError::AfterHorizon {
+                date,
+                last: self.covered_through(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The revision in force on `date`: the newest revision dated on or before it. A date
+    /// after the schedule's horizon gets the newest revision of the dataset.
     pub fn revision_at(&self, date: Date) -> Result<RevisionIdx, LookupError> {
-        if date < self.first_date() || date > self.covered_through() {
+        if date < self.first_date() {
             return Err(LookupError::DateOutOfRange {
                 date,
                 first: self.first_date(),
-                last: self.covered_through(),
             });
         }
         let n = self
@@ -449,6 +514,12 @@ fn validate(file: &DatasetFile) -> Result<(), DatasetError> {
     let bad = |m: String| Err(DatasetError::Invalid(m));
     if file.revisions.is_empty() {
         return bad("no revisions".into());
+    }
+    if file.law_known_through < file.covered_through {
+        return bad(format!(
+            "the law's horizon {} is before the schedule's {}",
+            file.law_known_through, file.covered_through
+        ));
     }
     if file.revisions.len() >= OPEN as usize {
         return bad("too many revisions".into());

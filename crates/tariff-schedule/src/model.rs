@@ -41,6 +41,11 @@ pub struct DatasetFile {
     pub covered_through: Date,
     /// Why the coverage ends there.
     pub covered_through_reason: String,
+    /// The law's horizon: the date of the newest source material on legal actions (a later
+    /// action is not known). Dates after it are still answered, with a warning.
+    pub law_known_through: Date,
+    /// Why the law's horizon is there.
+    pub law_known_through_reason: String,
     /// Interned strings: descriptions, units, footnote texts.
     pub strings: Vec<String>,
     /// Distinct rate texts with their parsed form.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use tariff_hts::HtsCode;
-use tariff_schedule::{LookupError, Schedule};
+use tariff_schedule::{Horizon, LookupError, Schedule};
 
 fn shared_hts_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(concat!(
@@ -161,15 +161,43 @@ fn dates_outside_the_dataset_are_errors() {
     let before = s.line_at(&code, date(2024, 12, 31)).unwrap_err();
     assert!(matches!(before, LookupError::DateOutOfRange { .. }));
     assert!(before.to_string().contains("2025-01-01"), "{before}");
+    // After the schedule's horizon the newest revision answers; strict dates refuse.
     let after = s
         .covered_through()
         .checked_add(jiff::Span::new().days(1))
         .unwrap();
+    let last = s.line_at(&code, s.covered_through()).unwrap();
+    let later = s.line_at(&code, after).unwrap();
+    assert_eq!(later.revision, last.revision);
+    assert_eq!(later.revision, s.last_revision().id);
+    assert!(s.check_strict(s.covered_through()).is_ok());
     assert!(matches!(
-        s.line_at(&code, after),
-        Err(LookupError::DateOutOfRange { .. })
+        s.check_strict(after),
+        Err(LookupError::AfterHorizon { .. })
     ));
-    assert!(s.line_at(&code, s.covered_through()).is_ok());
+    assert!(s.law_known_through() >= s.covered_through());
+}
+
+#[test]
+fn horizons_split_the_dates() {
+    let s = schedule();
+    let (ct, lt) = (s.covered_through(), s.law_known_through());
+    let day = |d: jiff::civil::Date| d.tomorrow().unwrap();
+    let (h, i) = s.horizon(ct);
+    assert_eq!(h, Horizon::Within);
+    assert_eq!(i.until, Some(day(ct)));
+    let (h, i) = s.horizon(day(ct));
+    assert_eq!(h, Horizon::AfterSchedule);
+    assert_eq!((i.from, i.until), (day(ct), Some(day(lt))));
+    let (h, i) = s.horizon(day(lt));
+    assert_eq!(h, Horizon::AfterLaw);
+    assert_eq!((i.from, i.until), (day(lt), None));
+    // An entry line's span stops at each horizon, so a quote's validity does too.
+    let code = HtsCode::parse("8703.23.01").unwrap();
+    let (_, span) = s.entry_line_span(&code, ct).unwrap();
+    assert_eq!(span.until, Some(day(ct)));
+    let (_, span) = s.entry_line_span(&code, day(ct)).unwrap();
+    assert_eq!((span.from, span.until), (day(ct), Some(day(lt))));
 }
 
 #[test]
