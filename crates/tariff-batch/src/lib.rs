@@ -40,7 +40,7 @@ mod table;
 
 pub use io::{CsvSink, CsvSource, ParquetSink, ParquetSource, RejectSink, Sink, Source};
 pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
-pub use row::{KNOWN, Layout, Rejection};
+pub use row::{Dates, KNOWN, Layout, Rejection};
 
 use arrow_array::RecordBatch;
 use csv::ByteRecord;
@@ -96,6 +96,9 @@ pub struct Options {
     /// `detail` the periods also follow the revision and the stacks hold every line's texts:
     /// the memo then costs more memory than it saves time, and `tariff batch` turns it off.
     pub memo_periods: usize,
+    /// How rows take their entry dates: a default for rows without one (the `entry_date`
+    /// column is then optional), and strict dates (rows after the schedule's horizon rejected).
+    pub dates: Dates,
 }
 
 impl Default for Options {
@@ -105,6 +108,7 @@ impl Default for Options {
             chunk_rows: 8_192,
             detail: false,
             memo_periods: 400_000,
+            dates: Dates::default(),
         }
     }
 }
@@ -481,7 +485,7 @@ pub fn open(
         Box::new(CsvSource::new(f, len)?)
     };
     let len = source.len_hint();
-    let layout = Layout::new(source.names().to_vec())?;
+    let layout = Layout::with_dates(source.names().to_vec(), opts.dates)?;
     let header = output_header(&layout, opts.detail)?;
     let (sink, format): (Box<dyn Sink>, Format) = if stdio(output) {
         (

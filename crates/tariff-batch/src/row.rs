@@ -99,12 +99,29 @@ pub struct Layout {
     /// Input column names, as given, in order.
     pub names: Vec<String>,
     index: [Option<usize>; KNOWN.len()],
+    dates: Dates,
+}
+
+/// How a batch takes its rows' entry dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dates {
+    /// The entry date of rows without one (an empty cell, or no `entry_date` column).
+    pub default: Option<Date>,
+    /// Strict dates: a row dated after this (the schedule's horizon) is rejected instead of
+    /// quoted from the newest revision with a warning.
+    pub strict_through: Option<Date>,
 }
 
 impl Layout {
     /// Reads a header. Names are matched to [`KNOWN`] trimmed and case-insensitively (`qty`
     /// is taken for `quantity`); any other column is carried through.
     pub fn new(names: Vec<String>) -> Result<Layout, BatchError> {
+        Layout::with_dates(names, Dates::default())
+    }
+
+    /// [`Layout::new`], with a default entry date (the `entry_date` column is then optional)
+    /// and strict dates.
+    pub fn with_dates(names: Vec<String>, dates: Dates) -> Result<Layout, BatchError> {
         let mut index = [None; KNOWN.len()];
         for (i, n) in names.iter().enumerate() {
             let lower = n.trim().to_ascii_lowercase();
@@ -124,7 +141,7 @@ impl Layout {
             }
         }
         let missing: Vec<&str> = (0..4)
-            .filter(|k| index[*k].is_none())
+            .filter(|k| index[*k].is_none() && !(*k == DATE && dates.default.is_some()))
             .map(|k| KNOWN[k])
             .collect();
         if !missing.is_empty() {
@@ -134,7 +151,11 @@ impl Layout {
                 names.join(", ")
             )));
         }
-        Ok(Layout { names, index })
+        Ok(Layout {
+            names,
+            index,
+            dates,
+        })
     }
 
     /// Position of a known column.
@@ -249,7 +270,20 @@ impl Layout {
             )
             .map_err(|m| fail(k, m))
         };
-        let entry_date = a_date(DATE)?.ok_or_else(|| fail(DATE, "empty".into()))?;
+        let entry_date = match (present(DATE), self.dates.default) {
+            (true, default) => a_date(DATE)?.or(default),
+            (false, default) => default,
+        }
+        .ok_or_else(|| fail(DATE, "empty".into()))?;
+        if let Some(last) = self.dates.strict_through
+            && entry_date > last
+        {
+            let err = tariff_schedule::LookupError::AfterHorizon {
+                date: entry_date,
+                last,
+            };
+            return Err(fail(DATE, err.to_string()));
+        }
         let value = a_number(VALUE)?.ok_or_else(|| fail(VALUE, "empty".into()))?;
         let mut e = if origin.bytes().all(|b| b.is_ascii_uppercase()) {
             Entry::new(hts, &origin, entry_date, value)

@@ -255,6 +255,58 @@ fn quote_json_has_the_documented_keys() {
 }
 
 #[test]
+fn dates_after_the_horizons_are_quoted_with_warnings() {
+    // HTS 2026 Rev. 10 answers; the warnings name it and the law's horizon.
+    let q = json(&[
+        "quote",
+        "--hts",
+        "6109.10.00.04",
+        "--origin",
+        "VN",
+        "--date",
+        "2030-01-15",
+        "--value",
+        "1000",
+        "--json",
+    ]);
+    assert_eq!(q["revision"], "2026_rev_10");
+    let warnings: Vec<&str> = q["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("after the schedule's horizon: HTS 2026 Revision 10")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("after the law's horizon") && w.contains("2026-08-21")),
+        "{warnings:?}"
+    );
+    // Without --date, today's date is used and said.
+    let o = tariff(&[
+        "quote",
+        "--hts",
+        "6109.10.00.04",
+        "--origin",
+        "VN",
+        "--value",
+        "1000",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("using today's date"), "{}", stderr(&o));
+    // Both horizons in data info.
+    let info = json(&["data", "info", "--json"]);
+    assert_eq!(info["covered_through"], "2026-06-29");
+    assert_eq!(info["law_known_through"], "2026-08-21");
+}
+
+#[test]
 fn quote_compare_origins_and_dates() {
     let rows = json(&[
         "quote",
@@ -300,8 +352,20 @@ fn quote_bad_inputs_name_the_field() {
             "--value",
         ),
         (
-            vec!["--origin", "VN", "--date", "2030-01-15", "--value", "1"],
+            vec!["--origin", "VN", "--date", "2024-12-31", "--value", "1"],
             "entry_date",
+        ),
+        (
+            vec![
+                "--origin",
+                "VN",
+                "--date",
+                "2030-01-15",
+                "--value",
+                "1",
+                "--strict-dates",
+            ],
+            "schedule's horizon",
         ),
         (
             vec!["--origin", "VN", "--date", "2025-01-15", "--value", "-5"],
@@ -346,10 +410,18 @@ fn measures_stacking_rule_table() {
                 .iter()
                 .any(|d| d == "9903.01.33")
     }));
-    // Section 301 stacks on everything: only its own 2024 increases replace the list duty.
+    // Section 301 on China stacks on everything: only its own 2024 increases replace the list
+    // duty. (The 2026 forced-labor duties do not apply to Section 232 goods: note 52(f).)
     assert!(rules.iter().all(|r| {
-        !r["target_group"].as_str().unwrap_or("").starts_with("s301")
+        !r["target_group"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("s301-cn")
             || r["group"].as_str().unwrap_or("").starts_with("s301")
+    }));
+    assert!(rules.iter().any(|r| {
+        r["target_group"] == "s301-forced-labor"
+            && r["group"].as_str().unwrap_or("").starts_with("s232")
     }));
     assert!(rules.iter().any(|r| r["group"] == "s301-cn-review"
         && r["target_group"] == "s301-cn-lists"

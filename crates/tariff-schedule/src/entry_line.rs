@@ -97,7 +97,9 @@ impl Schedule {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let from = revisions[span.from as usize].effective_from.max(horizon.from);
+        let from = revisions[span.from as usize]
+            .effective_from
+            .max(horizon.from);
         Ok((line, Interval { from, until }))
     }
 

@@ -253,10 +253,22 @@ impl Schedule {
             (Horizon::AfterLaw, Interval { from, until: None })
         } else if day_after(after_schedule) {
             let from = after_schedule.unwrap_or(date);
-            (Horizon::AfterSchedule, Interval { from, until: after_law })
+            (
+                Horizon::AfterSchedule,
+                Interval {
+                    from,
+                    until: after_law,
+                },
+            )
         } else {
             let from = self.first_date();
-            (Horizon::Within, Interval { from, until: after_schedule })
+            (
+                Horizon::Within,
+                Interval {
+                    from,
+                    until: after_schedule,
+                },
+            )
         }
     }
 

@@ -390,14 +390,20 @@
     try {
       meta = await api('/api/meta');
     } catch (err) { showError(err); return; }
-    $('coverage').textContent = `HTS in force from ${meta.first_date} to ${meta.covered_through}: ` +
-      `${meta.revisions.length} revisions, ${meta.measures} Chapter 99 measures, each cited. Works offline.`;
+    $('coverage').textContent = `HTS from ${meta.first_date}: ${meta.revisions.length} revisions, ` +
+      `the newest (${meta.last_revision}) known in force through ${meta.covered_through}; ` +
+      `the law known through ${meta.law_known_through}. Later dates are quoted with a warning. ` +
+      `${meta.measures} Chapter 99 measures, each cited. Works offline.`;
     const origin = $('origin');
     origin.append(el('option', { value: '' }, '(choose)'));
     const countries = [...meta.countries].sort((a, b) => a.name.localeCompare(b.name));
     for (const c of countries) origin.append(el('option', { value: c.code }, `${c.name} (${c.code})`));
-    for (const id of ['date', 'loaded_on']) { $(id).min = meta.first_date; $(id).max = meta.covered_through; }
-    $('date').value = meta.covered_through;
+    for (const id of ['date', 'loaded_on']) { $(id).min = meta.first_date; }
+    // Users ask about today: the page starts on the browser's date (past the dataset's
+    // horizons the quote says so in its warnings).
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, '0');
+    $('date').value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
     const p = new URLSearchParams(location.search);
     fillForm(p);
     document.body.dataset.state = 'ready';

@@ -82,6 +82,18 @@ fn required_date(f: &Fields, name: &str) -> Result<Date, ApiError> {
         .ok_or_else(|| ApiError::invalid(name, "required"))
 }
 
+/// With `strict_dates`, refuses a date after the schedule's horizon (without it the date is
+/// quoted from the newest revision, with a warning).
+fn check_strict(s: &AppState, f: &Fields, name: &str, on: Date) -> Result<(), ApiError> {
+    if f.flag("strict_dates")? {
+        s.engine
+            .schedule()
+            .check_strict(on)
+            .map_err(|e| ApiError::invalid(name, e.to_string()))?;
+    }
+    Ok(())
+}
+
 /// Runs a closure on the blocking pool; a panic in it is an internal error.
 async fn blocking<T: Send + 'static>(
     job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -93,9 +105,10 @@ async fn blocking<T: Send + 'static>(
 
 /// `/api/quote`: the duty stack of one entry line.
 pub async fn quote(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
-    let f = inputs.fields(ENTRY_FIELDS)?;
+    let f = inputs.fields(&with(ENTRY_FIELDS, &["strict_dates"]))?;
     let origin = country("origin", f.required("origin")?)?;
     let on = required_date(&f, "date")?;
+    check_strict(&s, &f, "date", on)?;
     let e = crate::params::entry(&f, &origin, on)?;
     let q = s.engine.quote(&e).map_err(from_quote)?;
     Ok(Json(q).into_response())
@@ -110,8 +123,9 @@ struct Compared {
 
 /// `/api/quote/compare`: the same line from several origins.
 pub async fn compare(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
-    let f = inputs.fields(&with(ENTRY_FIELDS, &["origins"]))?;
+    let f = inputs.fields(&with(ENTRY_FIELDS, &["origins", "strict_dates"]))?;
     let on = required_date(&f, "date")?;
+    check_strict(&s, &f, "date", on)?;
     let mut origins: Vec<String> = Vec::new();
     if let Some(o) = f.get("origin") {
         origins.push(country("origin", o)?);
@@ -187,7 +201,7 @@ struct History {
 /// `/api/quote/history`: the stack for each distinct period of a date range, with the legal
 /// events (measure start and end dates, revisions) that changed it.
 pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
-    let f = inputs.fields(&with(ENTRY_FIELDS, &["from", "to"]))?;
+    let f = inputs.fields(&with(ENTRY_FIELDS, &["from", "to", "strict_dates"]))?;
     if f.get("date").is_some() {
         return Err(ApiError::invalid(
             "date",
@@ -197,7 +211,8 @@ pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
     let origin = country("origin", f.required("origin")?)?;
     let schedule = s.engine.schedule();
     let from = f.date("from")?.unwrap_or(schedule.first_date());
-    let to = f.date("to")?.unwrap_or(schedule.covered_through());
+    let to = f.date("to")?.unwrap_or(schedule.law_known_through());
+    check_strict(&s, &f, "to", to)?;
     if to < from {
         return Err(ApiError::invalid(
             "to",
@@ -469,6 +484,10 @@ pub async fn meta(State(s): State<AppState>, uri: axum::http::Uri) -> Result<Res
         "version": env!("CARGO_PKG_VERSION"),
         "first_date": schedule.first_date(),
         "covered_through": schedule.covered_through(),
+        "covered_through_reason": schedule.file().covered_through_reason,
+        "law_known_through": schedule.law_known_through(),
+        "law_known_through_reason": schedule.file().law_known_through_reason,
+        "last_revision": schedule.last_revision().name,
         "revisions": revisions,
         "countries": countries,
         "measures": s.engine.measures().measures.len(),

@@ -47,8 +47,19 @@ impl Write for ChannelWriter {
 
 /// The handler.
 pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    let f = Fields::from_pairs(query_pairs(req.uri())?, &["detail", "output"])?;
+    let f = Fields::from_pairs(
+        query_pairs(req.uri())?,
+        &["detail", "output", "date", "strict_dates"],
+    )?;
     let detail = f.flag("detail")?;
+    // Rows without an entry date take `date`; `strict_dates` rejects rows after the
+    // schedule's horizon.
+    let dates = tariff_batch::Dates {
+        default: f.date("date")?,
+        strict_through: f
+            .flag("strict_dates")?
+            .then(|| s.engine.schedule().covered_through()),
+    };
     let rejects_only = match f.get("output") {
         None | Some("rows") => false,
         Some("rejects") => true,
@@ -62,7 +73,7 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
     let body = body_bytes(req, s.config.batch_body_limit).await?;
     let source = CsvSource::new(std::io::Cursor::new(body), None)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
-    let layout = Layout::new(source.names().to_vec())
+    let layout = Layout::with_dates(source.names().to_vec(), dates)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
     let header = tariff_batch::output_header(&layout, detail)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;

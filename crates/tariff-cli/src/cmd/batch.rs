@@ -15,7 +15,7 @@ use tariff_engine::Engine;
 #[derive(clap::Args, Debug)]
 pub struct BatchArgs {
     /// Input: `.csv` or `.parquet` (by extension), `-` for CSV on stdin. Columns hts, origin,
-    /// entry_date, value required; quantity, spi, us_content, steel_content, aluminum_content,
+    /// value required; entry_date (rows without one take --date, default today); quantity, spi, us_content, steel_content, aluminum_content,
     /// copper_content, loaded_on, export_country, mode optional; any other column is carried
     /// through.
     #[arg(long, short)]
@@ -47,9 +47,37 @@ pub struct BatchArgs {
     /// 0 quotes every row directly.
     #[arg(long)]
     pub memo_periods: Option<usize>,
+    /// Entry date (YYYY-MM-DD) of rows without one (an empty cell, or no entry_date column);
+    /// default: today (said on stderr).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Reject rows dated after the schedule's horizon (the last date the newest HTS revision
+    /// in the dataset is known in force) instead of quoting them with a warning.
+    #[arg(long)]
+    pub strict_dates: bool,
     /// No summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// The entry date of rows without one: `--date`, or today, said on stderr. (This module is
+/// also compiled into `tariff-batch`'s example, so it reads the clock itself.)
+fn default_date(a: &BatchArgs) -> Result<jiff::civil::Date> {
+    match &a.date {
+        Some(d) => d
+            .trim()
+            .parse()
+            .with_context(|| format!("--date {d:?} is not a date (expected YYYY-MM-DD)")),
+        None => {
+            let d = jiff::ZonedDateTime::now().date();
+            if !a.quiet {
+                eprintln!(
+                    "note: no --date given; rows without an entry_date are priced at today's date, {d}"
+                );
+            }
+            Ok(d)
+        }
+    }
 }
 
 /// Runs `tariff batch`.
@@ -60,6 +88,10 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
         chunk_rows: a.chunk_rows,
         detail: a.detail,
         memo_periods: a.memo_periods.unwrap_or(if a.detail { 0 } else { 400_000 }),
+        dates: tariff_batch::Dates {
+            default: Some(default_date(a)?),
+            strict_through: a.strict_dates.then(|| engine.schedule().covered_through()),
+        },
     };
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
         .with_context(|| format!("opening {}", a.input.display()))?;

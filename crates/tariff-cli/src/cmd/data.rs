@@ -52,6 +52,9 @@ pub fn info(json: bool) -> Result<()> {
             "first_date": s.first_date().to_string(),
             "covered_through": s.covered_through().to_string(),
             "covered_through_reason": f.covered_through_reason,
+            "law_known_through": s.law_known_through().to_string(),
+            "law_known_through_reason": f.law_known_through_reason,
+            "last_revision": s.last_revision().name,
             "revisions": f.revisions.len(),
             "lines": f.lines.len(),
             "versions": versions,
@@ -71,12 +74,26 @@ pub fn info(json: bool) -> Result<()> {
     )?;
     writeln!(
         out,
-        "covers: {} to {} (inclusive) over {} revisions",
+        "schedule: {} revisions from {}; the newest, HTS {} (in force from {}), is known in force through {} (the schedule's horizon)",
+        f.revisions.len(),
         s.first_date(),
+        s.last_revision().name,
+        s.last_revision().effective_from,
         s.covered_through(),
-        f.revisions.len()
     )?;
     writeln!(out, "        {}", f.covered_through_reason)?;
+    writeln!(
+        out,
+        "law: known through {} (the law's horizon)",
+        s.law_known_through()
+    )?;
+    writeln!(out, "        {}", f.law_known_through_reason)?;
+    writeln!(
+        out,
+        "later dates are answered from HTS {} with a warning naming each horizon passed; --strict-dates refuses dates after {}",
+        s.last_revision().name,
+        s.covered_through()
+    )?;
     writeln!(
         out,
         "lines: {} ({} versions); rate texts: {} ({} parsed)",

@@ -132,7 +132,7 @@ pub fn run(a: &EtrArgs) -> Result<()> {
     let trade = tariff_analytics::trade::embedded()?;
     let series_mode = a.from.is_some() || a.to.is_some() || a.plot.is_some();
     if let Some(n) = a.audit_lines {
-        let d = super::date_or_latest(engine.schedule(), a.date.as_deref(), false)?;
+        let d = super::date_or_today(a.date.as_deref(), false)?;
         return audit_lines(
             &engine,
             &trade,
@@ -144,7 +144,7 @@ pub fn run(a: &EtrArgs) -> Result<()> {
         );
     }
     if a.vs_census {
-        let d = super::date_or_latest(engine.schedule(), a.date.as_deref(), false)?;
+        let d = super::date_or_today(a.date.as_deref(), false)?;
         return vs_census(&engine, &trade, &options, d);
     }
     let basket = Basket::build(&trade, &engine, &options)?;
@@ -156,7 +156,7 @@ pub fn run(a: &EtrArgs) -> Result<()> {
         };
         let to = match &a.to {
             Some(t) => date(t, "to")?,
-            None => s.covered_through(),
+            None => super::date_or_today(None, a.json || a.csv)?,
         };
         let step: Step = a.step.parse().map_err(anyhow::Error::msg)?;
         let started = std::time::Instant::now();
@@ -212,7 +212,7 @@ pub fn run(a: &EtrArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let d = super::date_or_latest(engine.schedule(), a.date.as_deref(), a.json || a.csv)?;
+    let d = super::date_or_today(a.date.as_deref(), a.json || a.csv)?;
     let est = etr::estimate(&engine, &basket, d)?;
     if a.json {
         return super::print_json(&est);

@@ -56,12 +56,20 @@ pub fn run(code: &str, date: Option<&str>, history: bool, json: bool) -> Result<
         }
         return Ok(());
     }
-    let date = super::date_or_latest(&s, date, json)?;
+    let date = super::date_or_today(date, json)?;
     let line = s.line_at(&code, date)?;
     if json {
         return super::print_json(&line);
     }
-    print_line(&line)
+    print_line(&line)?;
+    if date > s.covered_through() {
+        eprintln!(
+            "warning: {date} is after the schedule's horizon: HTS {} is the newest revision in the dataset, known in force through {}; later revisions are not in the dataset",
+            s.last_revision().name,
+            s.covered_through()
+        );
+    }
+    Ok(())
 }
 
 /// `tariff hts CODE --spi KR --origin KR [--date D]`: does the claim give the special rate?
@@ -76,7 +84,7 @@ pub fn special(code: &str, date: Option<&str>, spi: &str, origin: &str, json: bo
     let s = super::schedule()?;
     let programs =
         tariff_hts::program::Programs::embedded().context("loading the special-program table")?;
-    let date = super::date_or_latest(&s, date, json)?;
+    let date = super::date_or_today(date, json)?;
     let a = s.special_rate(&programs, &code, date, spi.trim(), &origin)?;
     if json {
         return super::print_json(&a);

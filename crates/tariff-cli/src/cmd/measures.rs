@@ -6,8 +6,7 @@ use tariff_measures::Measures;
 
 pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let m = Measures::embedded().context("loading the measure data")?;
-    let s = super::schedule()?;
-    let date = super::date_or_latest(&s, date, json)?;
+    let date = super::date_or_today(date, json)?;
     let rows: Vec<_> = m
         .measures
         .iter()

@@ -23,21 +23,27 @@ pub fn schedule() -> Result<Schedule> {
     Schedule::embedded().context("loading the embedded dataset")
 }
 
-/// Parses `--date`, or takes the last covered date and says so on stderr.
-pub fn date_or_latest(s: &Schedule, date: Option<&str>, quiet: bool) -> Result<Date> {
+/// Parses `--date`, or takes today's date (the only place the tools read the clock) and says
+/// so on stderr unless `quiet`: users ask about today. A date past the dataset's horizons is
+/// answered with warnings (`--strict-dates` refuses it where the command has the option).
+pub fn date_or_today(date: Option<&str>, quiet: bool) -> Result<Date> {
     match date {
-        Some(d) => d
-            .trim()
-            .parse::<Date>()
-            .with_context(|| format!("--date {d:?} is not a date (expected YYYY-MM-DD)")),
+        Some(d) => parse_date("date", d),
         None => {
-            let d = s.covered_through();
+            let d = jiff::ZonedDateTime::now().date();
             if !quiet {
-                eprintln!("note: no --date given; using {d}, the last date the dataset covers");
+                eprintln!("note: no --date given; using today's date, {d}");
             }
             Ok(d)
         }
     }
+}
+
+/// Parses the date of option `--{field}`.
+pub fn parse_date(field: &str, d: &str) -> Result<Date> {
+    d.trim()
+        .parse::<Date>()
+        .with_context(|| format!("--{field} {d:?} is not a date (expected YYYY-MM-DD)"))
 }
 
 /// Writes pretty JSON and a newline to stdout.

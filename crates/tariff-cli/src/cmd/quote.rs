@@ -15,9 +15,14 @@ pub struct QuoteArgs {
     /// Country of origin, ISO 3166 alpha-2 (or use --compare-origins).
     #[arg(long, required_unless_present = "compare_origins")]
     origin: Option<String>,
-    /// Entry date (YYYY-MM-DD), or use --dates.
-    #[arg(long, required_unless_present = "dates")]
+    /// Entry date (YYYY-MM-DD), or use --dates; default: today (said on stderr). A date past
+    /// the dataset's horizons is quoted with warnings.
+    #[arg(long)]
     date: Option<String>,
+    /// Refuse an entry date after the schedule's horizon (the last date the newest HTS
+    /// revision in the dataset is known in force) instead of quoting it with a warning.
+    #[arg(long)]
+    strict_dates: bool,
     /// Customs value in USD.
     #[arg(long, allow_hyphen_values = true)]
     value: String,
@@ -149,8 +154,17 @@ fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
 
 pub fn run(a: &QuoteArgs) -> Result<()> {
     let engine = Engine::embedded().context("loading the embedded data")?;
+    let on = match &a.dates {
+        Some(_) => None,
+        None => Some(super::date_or_today(a.date.as_deref(), a.json)?),
+    };
+    if a.strict_dates
+        && let Some(d) = on
+    {
+        engine.check_strict_date(d)?;
+    }
     if !a.compare_origins.is_empty() {
-        let on = date("date", a.date.as_deref().unwrap_or(""))?;
+        let on = on.context("--compare-origins takes --date, not --dates")?;
         let mut rows = Vec::new();
         for o in &a.compare_origins {
             rows.push(
@@ -195,6 +209,9 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
         if to < from {
             bail!("--dates {range:?}: the end is before the start");
         }
+        if a.strict_dates {
+            engine.check_strict_date(to)?;
+        }
         let periods = engine.periods(&entry(a, &origin, from)?, from, to)?;
         if a.json {
             return super::print_json(&periods);
@@ -216,7 +233,7 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let on = date("date", a.date.as_deref().unwrap_or(""))?;
+    let on = on.context("no entry date")?;
     let q = engine.quote(&entry(a, &origin, on)?)?;
     if a.json {
         return super::print_json(&q);

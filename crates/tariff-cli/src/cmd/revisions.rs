@@ -29,9 +29,15 @@ pub fn run(json: bool) -> Result<()> {
     }
     writeln!(
         out,
-        "covered through {} ({})",
+        "schedule known through {} ({})",
         s.covered_through(),
         s.file().covered_through_reason
+    )?;
+    writeln!(
+        out,
+        "law known through {} ({})",
+        s.law_known_through(),
+        s.file().law_known_through_reason
     )?;
     for x in &s.file().excluded {
         writeln!(

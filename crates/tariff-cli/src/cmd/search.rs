@@ -5,7 +5,7 @@ use std::io::Write;
 
 pub fn run(query: &str, date: Option<&str>, limit: usize, json: bool) -> Result<()> {
     let s = super::schedule()?;
-    let date = super::date_or_latest(&s, date, json)?;
+    let date = super::date_or_today(date, json)?;
     let hits = s.search(query, date, limit)?;
     if json {
         return super::print_json(
