@@ -43,9 +43,12 @@ fn every_declared_heading_exists_in_the_schedule() {
         .numbered_lines("9903", 8)
         .map(|(_, c)| c.to_string())
         .collect();
+    // A heading published after the schedule's horizon (in a revision the dataset does not
+    // hold) is declared only by measures that start after that horizon.
     let missing: Vec<String> = measures
         .measures
         .iter()
+        .filter(|m| m.effective.from <= schedule.covered_through())
         .filter_map(|m| m.heading)
         .map(|h| h.to_string())
         .filter(|h| h.starts_with("9903") && !known.contains(h))
