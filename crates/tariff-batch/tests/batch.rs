@@ -429,3 +429,55 @@ fn chapter98_columns_are_read_and_priced_as_by_quote() {
     );
     assert_eq!((rj[1][0].as_str(), rj[1][1].as_str()), ("5", "chapter98"));
 }
+
+#[test]
+fn rows_after_the_horizon_are_quoted_with_warnings_or_refused_when_strict() {
+    // The schedule's horizon is 2026-06-29: a row of August 2026 is quoted from HTS 2026
+    // Rev. 10 with a warning; an empty date takes the default; strict dates reject the later
+    // rows and keep the others.
+    let input = tmp("horizon.csv");
+    std::fs::write(
+        &input,
+        "hts,origin,entry_date,value\n\
+         6109.10.00.04,VN,2026-06-29,10000\n\
+         6109.10.00.04,VN,2026-08-03,10000\n\
+         6109.10.00.04,VN,,10000\n",
+    )
+    .unwrap();
+    let out = tmp("horizon-out.csv");
+    let mut opts = Options {
+        threads: 1,
+        ..Options::default()
+    };
+    opts.dates.default = Some(jiff::civil::date(2026, 8, 3));
+    let s = run(&input, &out, None, &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (3, 3, 0));
+    let (h, rows) = read_csv(&out);
+    let (t, w) = (col(&h, "total_duty"), col(&h, "warnings"));
+    // 2026-06-29: Section 122 10% + base 16.5%; 2026-08-03: Section 301 12.5% + base 16.5%.
+    assert_eq!(rows[0][t], "2650.00");
+    assert!(!rows[0][w].contains("horizon"), "{}", rows[0][w]);
+    for r in &rows[1..] {
+        assert_eq!(r[t], "2900.00");
+        assert!(
+            r[w].contains("after the schedule's horizon: HTS 2026 Revision 10"),
+            "{}",
+            r[w]
+        );
+    }
+    // Strict: the rows after 2026-06-29 are rejected, each with its row and reason.
+    let rej = tmp("horizon-rejects.csv");
+    opts.dates.strict_through = Some(engine().schedule().covered_through());
+    let s = run(&input, &out, Some(&rej), &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (3, 1, 2));
+    let (_, rj) = read_csv(&rej);
+    assert_eq!(rj.len(), 2);
+    for (r, row) in rj.iter().zip(["2", "3"]) {
+        assert_eq!((r[0].as_str(), r[1].as_str()), (row, "entry_date"));
+        assert!(r[2].contains("schedule's horizon"), "{}", r[2]);
+    }
+    // Without a default date, an empty date is still a rejection.
+    opts.dates = Default::default();
+    let s = run(&input, &out, Some(&rej), &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (3, 2, 1));
+}

@@ -239,7 +239,44 @@ fn hts_search_measures_meta() {
     let sch = server().engine.schedule();
     assert_eq!(meta["first_date"], sch.first_date().to_string());
     assert_eq!(meta["covered_through"], sch.covered_through().to_string());
+    assert_eq!(
+        meta["law_known_through"],
+        sch.law_known_through().to_string()
+    );
+    assert_eq!(meta["last_revision"], sch.last_revision().name);
     assert!(meta["countries"].as_array().unwrap().len() > 150);
+}
+
+#[test]
+fn dates_after_the_horizon_are_quoted_or_refused_with_strict_dates() {
+    let base = "/api/quote?hts=6109.10.00.04&origin=VN&date=2026-08-03&value=10000";
+    let q = get(base);
+    assert_eq!(q.status, 200);
+    let q = q.json();
+    assert_eq!(q["total_duty"], "2900.00");
+    assert!(
+        q["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("after the schedule's horizon")),
+        "{q}"
+    );
+    let strict = get(&format!("{base}&strict_dates=true"));
+    assert_eq!(strict.status, 400);
+    let e = strict.json();
+    assert_eq!(e["error"]["field"], "date", "{e}");
+    // The batch: rows without a date take `date`; strict dates reject the later rows.
+    let csv = b"hts,origin,value\n6109.10.00.04,VN,10000\n";
+    let a = post("/api/batch?date=2026-08-03", "text/csv", csv);
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("2900.00"), "{}", a.body);
+    let a = post(
+        "/api/batch?date=2026-08-03&strict_dates=true&output=rejects",
+        "text/csv",
+        csv,
+    );
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("schedule's horizon"), "{}", a.body);
 }
 
 #[test]
