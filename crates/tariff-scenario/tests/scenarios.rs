@@ -141,6 +141,23 @@ fn korea_november_implementation() {
 }
 
 #[test]
+fn korea_section_301_against_the_deal_terms() {
+    let Some(w) = common::world() else { return };
+    let s = common::load(w, "korea-301-vs-deal-terms-2026.yaml");
+    let o = common::run(w, &s, None, GroupBy::Partner, false);
+    print(&o);
+    diversion_conserved(&o);
+    // Raising the all-in level from 12.5% to 15% on Korean goods below it: less imported from
+    // Korea, more duty on what still comes, some trade diverted to others.
+    let kr = row(&o, "KR");
+    assert!(kr.imports_change < Decimal::ZERO && kr.duties_change() > Decimal::ZERO);
+    assert!(kr.imports_change > d("-10") * BN, "{}", kr.imports_change);
+    // At most 2.5 points on Korea's $131.5 bn: the duty change stays under $3.3 bn.
+    assert!(kr.duties_change() < d("3.3") * BN, "{}", kr.duties_change());
+    assert!(o.rows.iter().any(|r| r.key != "KR" && r.imports_change > Decimal::ZERO));
+}
+
+#[test]
 fn no_ieepa() {
     let Some(w) = common::world() else { return };
     let s = common::load(w, "no-ieepa.yaml");
