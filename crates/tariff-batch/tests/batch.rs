@@ -481,3 +481,34 @@ fn rows_after_the_horizon_are_quoted_with_warnings_or_refused_when_strict() {
     let s = run(&input, &out, Some(&rej), &opts);
     assert_eq!((s.read, s.quoted, s.rejected), (3, 2, 1));
 }
+
+#[test]
+fn a_huge_value_is_a_rejection_and_loses_no_other_row() {
+    // Issue 17: this value used to panic the whole file (exit 101, no row written).
+    let input = tmp("huge.csv");
+    std::fs::write(
+        &input,
+        "hts,origin,entry_date,value,quantity\n\
+         6109.10.00.04,VN,2025-06-01,100,\n\
+         6109.10.00.04,VN,2025-06-01,79228162514264337593543950335,\n\
+         0201.10.10,AR,2025-06-01,1000000000000000,1000000000000000\n\
+         7326.90.86.88,CN,2025-06-01,1000000000000000,\n\
+         6109.10.00.04,VN,2025-06-01,100,79228162514264337593543950335\n",
+    )
+    .unwrap();
+    let out = tmp("huge-out.csv");
+    let rej = tmp("huge-rejects.csv");
+    let opts = Options {
+        threads: 2,
+        ..Options::default()
+    };
+    let s = run(&input, &out, Some(&rej), &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (5, 3, 2));
+    let (_, rj) = read_csv(&rej);
+    let named: Vec<(&str, &str)> = rj.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(named, [("2", "value"), ("5", "quantity")]);
+    let (h, rows) = read_csv(&out);
+    // 7326.90.86.88 of China on 2025-06-01, at the bound: every line exact to the cent.
+    assert_eq!(rows[2][col(&h, "row")], "4");
+    assert!(rows[2][col(&h, "total_duty")].ends_with(".00"));
+}

@@ -371,6 +371,17 @@ fn quote_bad_inputs_name_the_field() {
             vec!["--origin", "VN", "--date", "2025-01-15", "--value", "-5"],
             "value",
         ),
+        (
+            vec![
+                "--origin",
+                "VN",
+                "--date",
+                "2025-01-15",
+                "--value",
+                "79228162514264337593543950335",
+            ],
+            "value: 79228162514264337593543950335 is larger than the limit",
+        ),
     ] {
         let mut full = vec!["quote", "--hts", "6109.10.00.04"];
         full.extend(args.iter());

@@ -95,6 +95,13 @@ fn cents(x: Decimal) -> Decimal {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// The largest amount or quantity an entry may give: a quadrillion (10^15) dollars or units.
+/// Far above any entry line, and far below where decimal arithmetic (96 bits, 28 digits)
+/// could overflow: every product of an amount by a rate, a quantity by a specific rate, or a
+/// sum of an entry's duty lines stays below 10^22, so no step on an accepted entry can
+/// overflow. The one input grammar of quote, batch and the API.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
 /// An in-transit rule ("loaded before D") is mentioned in the warnings of a quote without a
 /// loading date only for entries within this many days after D: longer final-mode voyages are
 /// not expected. The rule itself is applied whenever a loading date is given.
@@ -720,6 +727,12 @@ impl Engine {
         if e.value.is_sign_negative() {
             return Err(input("value", format!("{} is negative", e.value)));
         }
+        if e.value > MAX_AMOUNT {
+            return Err(input(
+                "value",
+                format!("{} is larger than the limit of {MAX_AMOUNT}", e.value),
+            ));
+        }
         if let Some(w) = e.metal_weight_percent
             && (w.is_sign_negative() || w > HUNDRED)
         {
@@ -752,6 +765,12 @@ impl Engine {
             if let Some(v) = v {
                 if v.is_sign_negative() {
                     return Err(input(field, format!("{v} is negative")));
+                }
+                if v > MAX_AMOUNT {
+                    return Err(input(
+                        field,
+                        format!("{v} is larger than the limit of {MAX_AMOUNT}"),
+                    ));
                 }
                 if field != "quantity" && v > e.value {
                     return Err(input(
@@ -1284,7 +1303,7 @@ impl Engine {
                 if e.value.is_zero() {
                     Decimal::ZERO
                 } else {
-                    amount * dutiable / e.value
+                    scaled(amount, dutiable, e.value)
                 }
             };
             l.amount = cents(match l.rate_percent {
@@ -1424,7 +1443,7 @@ impl Engine {
                 let share = if e.value.is_zero() {
                     Decimal::ZERO
                 } else {
-                    cents(dl.basis_value * dutiable / e.value)
+                    cents(scaled(dl.basis_value, dutiable, e.value))
                 };
                 dl.basis = if dl.basis == "full_value" {
                     name.to_string()
@@ -1707,6 +1726,16 @@ struct Claim98<'a> {
     /// For a value-added provision (9802.00.40, .50, .60, .80): its rule and the part of the
     /// value it charges.
     value_added: Option<(&'a ValueAdded, Decimal)>,
+}
+
+/// `amount × part / whole` for `part ≤ whole`: exact where the product fits in a decimal,
+/// else `amount × (part / whole)` to 28 significant digits (two amounts of up to
+/// [`MAX_AMOUNT`] multiplied need 31 digits). The result is at most `amount`.
+fn scaled(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
+    match amount.checked_mul(part) {
+        Some(p) => p / whole,
+        None => amount * (part / whole),
+    }
 }
 
 /// What a Chapter 98 claim does to one measure.

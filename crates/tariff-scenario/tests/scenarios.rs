@@ -154,7 +154,11 @@ fn korea_section_301_against_the_deal_terms() {
     assert!(kr.imports_change > d("-10") * BN, "{}", kr.imports_change);
     // At most 2.5 points on Korea's $131.5 bn: the duty change stays under $3.3 bn.
     assert!(kr.duties_change() < d("3.3") * BN, "{}", kr.duties_change());
-    assert!(o.rows.iter().any(|r| r.key != "KR" && r.imports_change > Decimal::ZERO));
+    assert!(
+        o.rows
+            .iter()
+            .any(|r| r.key != "KR" && r.imports_change > Decimal::ZERO)
+    );
 }
 
 #[test]

@@ -16,9 +16,9 @@ use tariff_engine::{Entry, Mode};
 /// Longest accepted text of one field (lists of origins included).
 const MAX_FIELD_LEN: usize = 2048;
 
-/// Largest accepted money amount or quantity: a quadrillion. Far above any entry line, far
-/// below where decimal arithmetic (28 digits) could overflow when multiplied by a rate.
-const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+/// Largest accepted money amount or quantity: the engine's bound (a quadrillion).
+use serde_json::value::RawValue;
+use tariff_engine::MAX_AMOUNT;
 
 /// The fields of one entry line, as on the command line (`tariff quote`).
 pub const ENTRY_FIELDS: &[&str] = &[
@@ -80,25 +80,33 @@ impl Fields {
         Ok(out)
     }
 
-    /// From a JSON object, checked against `allowed`.
+    /// From a JSON object, checked against `allowed`. Numbers are read as the decimal text
+    /// written in the body, never through a binary float: `100000000000000.01` stays exact.
     pub fn from_json(body: &[u8], allowed: &[&str]) -> Result<Fields, ApiError> {
-        let value: serde_json::Value = serde_json::from_slice(body)
-            .map_err(|e| ApiError::invalid("body", format!("not valid JSON: {e}")))?;
-        let serde_json::Value::Object(map) = value else {
+        let not_json =
+            |e: serde_json::Error| ApiError::invalid("body", format!("not valid JSON: {e}"));
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(not_json)?;
+        if !value.is_object() {
             return Err(ApiError::invalid("body", "expected a JSON object"));
-        };
+        }
+        // The same body again, each value as its raw text (the object is known to be valid).
+        let map: Vec<(String, Box<RawValue>)> = serde_json::from_slice::<RawObject>(body)
+            .map_err(not_json)?
+            .0;
         let mut out = Fields::default();
         for (k, v) in map {
-            let text = match v {
-                serde_json::Value::Null => continue,
-                serde_json::Value::Array(items) => {
+            let text = match v.get().trim_start().as_bytes().first() {
+                Some(b'n') => continue,
+                Some(b'[') => {
+                    let items: Vec<Box<RawValue>> =
+                        serde_json::from_str(v.get()).map_err(not_json)?;
                     let mut parts = Vec::with_capacity(items.len());
-                    for item in items {
+                    for item in &items {
                         parts.push(scalar(&k, item)?);
                     }
                     parts.join(",")
                 }
-                other => scalar(&k, other)?,
+                _ => scalar(&k, &v)?,
             };
             out.push(k, text, allowed)?;
         }
@@ -191,15 +199,46 @@ impl Fields {
     }
 }
 
-fn scalar(field: &str, v: serde_json::Value) -> Result<String, ApiError> {
-    match v {
-        serde_json::Value::String(s) => Ok(s),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(ApiError::invalid(
+/// A JSON object's members in order, each value as its raw text.
+struct RawObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for RawObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawObject, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<RawObject, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, Box<RawValue>>()? {
+                    out.push((k, v));
+                }
+                Ok(RawObject(out))
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
+/// A scalar JSON value as text: a string's contents, a number exactly as written, a boolean.
+fn scalar(field: &str, v: &RawValue) -> Result<String, ApiError> {
+    let raw = v.get().trim();
+    let bad = || {
+        ApiError::invalid(
             field,
             "expected a string, a number, a boolean or a list of them",
-        )),
+        )
+    };
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(raw).map_err(|_| bad()),
+        Some(b't' | b'f') => Ok(raw.to_string()),
+        Some(b'-' | b'0'..=b'9') => Ok(raw.to_string()),
+        _ => Err(bad()),
     }
 }
 

@@ -736,3 +736,41 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn json_numbers_are_read_exactly_and_huge_values_are_refused_by_field() {
+    // 100000000000000.01 has no exact binary float: read as decimal text, it stays whole.
+    let body = br#"{"hts":"6109.10.00.04","origin":"VN","date":"2025-06-01","value":100000000000000.01,"qty":0.1}"#;
+    let a = post("/api/quote", "application/json", body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let q = a.json();
+    assert_eq!(q["value"], "100000000000000.01");
+    // 10% reciprocal + 16.5% base = 26.5%, to the cent: 26500000000000.0026... -> .00
+    assert_eq!(q["total_duty"], "26500000000000.00");
+    // Strings too, and lists of numbers.
+    let body = br#"{"hts":"6109.10.00.04","origin":"VN","date":"2025-06-01","value":"100000000000000.01"}"#;
+    assert_eq!(
+        post("/api/quote", "application/json", body).json()["value"],
+        "100000000000000.01"
+    );
+    // Above the engine's bound (10^15), and far above what decimal arithmetic holds: a 400
+    // naming the field, never a 500.
+    for v in [
+        "79228162514264337593543950335",
+        "1000000000000000.01",
+        "1e40",
+    ] {
+        let body =
+            format!(r#"{{"hts":"6109.10.00.04","origin":"VN","date":"2025-06-01","value":{v}}}"#);
+        let a = post("/api/quote", "application/json", body.as_bytes());
+        assert_eq!(error_of(&a).0, 400, "{v}: {}", a.body);
+        assert_eq!(error_of(&a).1.as_deref(), Some("value"), "{v}");
+    }
+    // The batch rejects such a row and keeps the others.
+    let csv = b"hts,origin,entry_date,value\n6109.10.00.04,VN,2025-06-01,100\n6109.10.00.04,VN,2025-06-01,79228162514264337593543950335\n6109.10.00.04,VN,2025-06-01,200\n";
+    let rows = post("/api/batch", "text/csv", csv);
+    assert_eq!(rows.status, 200);
+    assert_eq!(rows.body.lines().count(), 3, "{}", rows.body);
+    let rej = post("/api/batch?output=rejects", "text/csv", csv);
+    assert!(rej.body.contains("2,value,"), "{}", rej.body);
+}
