@@ -445,6 +445,69 @@ impl Job {
     }
 }
 
+/// Refuses an output (or rejects file) that is the input or the other output, also through
+/// links or another spelling of the path, before anything is opened for writing: writing it
+/// would destroy the input (issue 17: `--input f.csv --output f.csv` lost the file and read
+/// rows back from its own output).
+fn refuse_same_file(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    rejects: Option<&std::path::Path>,
+    stdio: &dyn Fn(&std::path::Path) -> bool,
+) -> Result<(), BatchError> {
+    // The file a path names: the target of its links, or for a file not yet created, its
+    // folder's real path joined with its name.
+    let real = |p: &std::path::Path| -> Option<std::path::PathBuf> {
+        if stdio(p) {
+            return None;
+        }
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let name = p.file_name()?;
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            std::fs::canonicalize(dir).ok().map(|d| d.join(name))
+        })
+    };
+    let named = [
+        ("--input", Some(input)),
+        ("--output", Some(output)),
+        ("--rejects", rejects),
+    ];
+    let files: Vec<(&str, &std::path::Path, std::path::PathBuf)> = named
+        .iter()
+        .filter_map(|(flag, p)| p.and_then(|p| real(p).map(|r| (*flag, p, r))))
+        .collect();
+    for (i, (a, pa, ra)) in files.iter().enumerate() {
+        for (b, pb, rb) in &files[i + 1..] {
+            if ra == rb || same_inode(ra, rb) {
+                return Err(BatchError::Usage(format!(
+                    "{a} {} and {b} {} are the same file: refusing to overwrite it",
+                    pa.display(),
+                    pb.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two existing paths are one file under two names (a hard link).
+#[cfg(unix)]
+fn same_inode(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &std::path::Path, _: &std::path::Path) -> bool {
+    false
+}
+
 /// Opens a job by file names: `.parquet`/`.pq` is Parquet, anything else CSV; `-` is
 /// stdin or stdout (CSV). Returns the job and the input size for a progress bar.
 pub fn open(
@@ -459,6 +522,7 @@ pub fn open(
             .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
     };
     let stdio = |p: &std::path::Path| p.as_os_str() == "-";
+    refuse_same_file(input, output, rejects, &stdio)?;
     let opened = |p: &std::path::Path| {
         std::fs::File::open(p).map_err(|e| {
             BatchError::Io(std::io::Error::new(

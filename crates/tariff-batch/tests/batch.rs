@@ -512,3 +512,33 @@ fn a_huge_value_is_a_rejection_and_loses_no_other_row() {
     assert_eq!(rows[2][col(&h, "row")], "4");
     assert!(rows[2][col(&h, "total_duty")].ends_with(".00"));
 }
+
+#[test]
+fn the_input_is_never_the_output() {
+    // Issue 17: `--input f.csv --output f.csv` destroyed the input. Refused before anything
+    // is written, also through a symbolic link, a hard link or another spelling of the path.
+    let input = tmp("same.csv");
+    let text = "hts,origin,entry_date,value\n6109.10.00.04,VN,2025-06-01,100\n";
+    std::fs::write(&input, text).unwrap();
+    let sym = tmp("same-sym.csv");
+    let hard = tmp("same-hard.csv");
+    let _ = std::fs::remove_file(&sym);
+    let _ = std::fs::remove_file(&hard);
+    std::os::unix::fs::symlink(&input, &sym).unwrap();
+    std::fs::hard_link(&input, &hard).unwrap();
+    let dotted = input.parent().unwrap().join(".").join("same.csv");
+    let opts = Options::default();
+    for out in [&input, &sym, &hard, &dotted] {
+        let err = tariff_batch::open(&input, out, None, &opts)
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("same file"), "{err}");
+        // As rejects file too.
+        let other = tmp("same-other.csv");
+        let err = tariff_batch::open(&input, &other, Some(out), &opts)
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("same file"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+}
