@@ -54,8 +54,8 @@ use tariff_engine::{Engine, QuoteError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BatchError {
-    /// Reading or writing failed.
-    #[error("I/O: {0}")]
+    /// Reading or writing failed (the message names the file where one is known).
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// The CSV layer failed (I/O underneath, or a malformed quote structure).
     #[error("CSV: {0}")]

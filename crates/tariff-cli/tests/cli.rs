@@ -438,3 +438,18 @@ fn measures_stacking_rule_table() {
         && r["target_group"] == "s301-cn-lists"
         && r["rule"] == "switches off"));
 }
+
+#[test]
+fn a_missing_file_is_said_once() {
+    // Issue 17, point 7: the error used to repeat "No such file or directory".
+    for args in [
+        vec!["batch", "-i", "/nonexistent/in.csv", "-o", "-"],
+        vec!["simulate", "--scenario", "/nonexistent/s.yaml"],
+    ] {
+        let o = tariff(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.matches("No such file").count(), 1, "{args:?}: {err}");
+        assert!(err.contains("/nonexistent/"), "{err}");
+    }
+}

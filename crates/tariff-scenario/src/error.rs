@@ -6,7 +6,7 @@
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{file}: {source}")]
+    #[error("cannot read {file}")]
     Read {
         /// The file.
         file: String,

@@ -93,8 +93,12 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode> {
             strict_through: a.strict_dates.then(|| engine.schedule().covered_through()),
         },
     };
+    // An I/O error names its file already; the others are about the input.
     let (mut job, len) = tariff_batch::open(&a.input, &a.output, a.rejects.as_deref(), &opts)
-        .with_context(|| format!("opening {}", a.input.display()))?;
+        .map_err(|e| match e {
+            tariff_batch::BatchError::Io(_) => anyhow::Error::new(e),
+            other => anyhow::Error::new(other).context(format!("opening {}", a.input.display())),
+        })?;
     if job.rejects.is_none() {
         let w: Box<dyn std::io::Write + Send> = Box::new(std::io::stderr());
         job.rejects = Some(RejectSink::new(w)?);
