@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::error::{ApiError, from_quote};
 use crate::params::{ENTRY_FIELDS, Fields, country};
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
@@ -321,6 +322,15 @@ fn events(engine: &Engine, periods: &[Period], from: Date, to: Date) -> Vec<Even
     out.into_iter().collect()
 }
 
+/// The HTS number of a path (`/api/hts/{code}`): a path that is not UTF-8 once decoded is a
+/// JSON error naming `code`, like any other bad number.
+fn path_code(path: Result<Path<String>, PathRejection>) -> Result<HtsCode, ApiError> {
+    match path {
+        Ok(Path(code)) => hts_code(&code),
+        Err(e) => Err(ApiError::invalid("code", e.body_text())),
+    }
+}
+
 fn hts_code(text: &str) -> Result<HtsCode, ApiError> {
     let code: HtsCode = text
         .parse()
@@ -348,11 +358,11 @@ fn lookup(e: LookupError) -> ApiError {
 /// gives the special rate.
 pub async fn hts(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
     uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_pairs(query_pairs(&uri)?, &["date", "spi", "origin"])?;
-    let code = hts_code(&code)?;
+    let code = path_code(code)?;
     let schedule = s.engine.schedule();
     let on = f.date("date")?.unwrap_or(schedule.covered_through());
     match (f.get("spi"), f.get("origin")) {
@@ -372,11 +382,11 @@ pub async fn hts(
 /// `/api/hts/{code}/history`: every change to a line across the revisions.
 pub async fn hts_history(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
     uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
     Fields::from_pairs(query_pairs(&uri)?, &[])?;
-    let code = hts_code(&code)?;
+    let code = path_code(code)?;
     let Some(changes) = s.engine.schedule().history(&code) else {
         return Err(ApiError::NotFound {
             field: "code".into(),

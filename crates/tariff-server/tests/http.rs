@@ -774,3 +774,14 @@ fn json_numbers_are_read_exactly_and_huge_values_are_refused_by_field() {
     let rej = post("/api/batch?output=rejects", "text/csv", csv);
     assert!(rej.body.contains("2,value,"), "{}", rej.body);
 }
+
+#[test]
+fn a_path_that_is_not_utf8_is_a_json_error() {
+    // Issue 17, point 7: `/api/hts/%C3%28` answered in plain text.
+    for path in ["/api/hts/%C3%28", "/api/hts/%C3%28/history", "/api/hts/%FF"] {
+        let a = get(path);
+        let (status, field, _) = error_of(&a);
+        assert_eq!(status, 400, "{path}: {}", a.body);
+        assert_eq!(field.as_deref(), Some("code"), "{path}: {}", a.body);
+    }
+}
