@@ -471,21 +471,54 @@ fn plain_decimal(b: &[u8]) -> Option<Decimal> {
     Some(Decimal::from_i128_with_scale(i128::from(m), scale))
 }
 
-/// The raw row, CSV-encoded on one line (lossy UTF-8).
+/// The raw row, CSV-encoded on one line: bytes that are not UTF-8 written `\\xNN`, and at most
+/// [`MAX_RAW`] bytes of it, with the row's size after a cut.
 pub fn raw_row(r: &ByteRecord) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let _ = w.write_byte_record(r);
     let bytes = w.into_inner().unwrap_or_default();
-    let s = String::from_utf8_lossy(&bytes);
-    s.trim_end_matches('\n').to_string()
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+    let shown = &bytes[..bytes.len().min(MAX_RAW)];
+    let mut out = String::with_capacity(shown.len() + 32);
+    // Bytes that are not UTF-8 are kept, written `\xNN`, rather than replaced by U+FFFD.
+    for chunk in shown.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    if bytes.len() > MAX_RAW {
+        out.push_str(&format!("… ({} bytes in all)", bytes.len()));
+    }
+    out
 }
+
+/// The most of a rejected row a rejection quotes, in bytes: a 50 MB field is not copied into
+/// the rejects file.
+pub const MAX_RAW: usize = 4096;
 
 #[cfg(test)]
 mod tests {
-    use super::{Layout, iso_date, plain_decimal};
+    use super::{Layout, MAX_RAW, iso_date, plain_decimal, raw_row};
     use csv::ByteRecord;
+
+    /// A rejection quotes the row's bytes: invalid UTF-8 escaped, not replaced; a huge row cut.
+    #[test]
+    fn raw_rows_keep_bytes_and_are_bounded() {
+        let r = ByteRecord::from(vec![&b"6109.10.00.04"[..], b"V\xffN", b"caf\xc3\xa9"]);
+        assert_eq!(raw_row(&r), "6109.10.00.04,V\\xFFN,café");
+        let big = vec![b'9'; 50 * 1024 * 1024];
+        let r = ByteRecord::from(vec![&big[..], b"VN"]);
+        let raw = raw_row(&r);
+        assert!(raw.len() < MAX_RAW + 64, "{}", raw.len());
+        assert!(
+            raw.ends_with(&format!("({} bytes in all)", big.len() + 3)),
+            "{}",
+            &raw[MAX_RAW..]
+        );
+    }
 
     /// Fields are read from the record's text checked once, non-ASCII text included, and a
     /// field that is not UTF-8 is rejected by its column.
