@@ -542,3 +542,30 @@ fn the_input_is_never_the_output() {
     }
     assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
 }
+
+#[test]
+fn a_tiny_value_with_a_huge_quantity_is_quoted() {
+    // The ad valorem equivalent of a specific duty on 10^15 kg over a value of 10^-28 does not
+    // fit a decimal: the row is quoted (its effective rate capped), directly and from the memo.
+    let input = tmp("tiny.csv");
+    std::fs::write(
+        &input,
+        "hts,origin,entry_date,value,quantity\n\
+         0201.10.10,CN,2025-01-01,0.0000000000000000000000000001,1000000000000000\n\
+         0201.10.10,CN,2025-01-01,0.0000000000000000000000000001,1000000000000000\n\
+         0201.10.10,CN,2025-01-02,0.000000000000000000000000001,1000000000000000\n",
+    )
+    .unwrap();
+    let out = tmp("tiny-out.csv");
+    let opts = Options {
+        threads: 2,
+        ..Options::default()
+    };
+    let s = run(&input, &out, None, &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (3, 3, 0));
+    let (h, rows) = read_csv(&out);
+    for r in &rows {
+        assert_eq!(r[col(&h, "total_duty")], "44000000000000.00");
+        assert_eq!(r[col(&h, "effective_rate")], "100000000000000000000.0000");
+    }
+}

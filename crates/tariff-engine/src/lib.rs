@@ -612,13 +612,11 @@ impl Engine {
 
         let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
         let ieepa_duty: Decimal = cents(out.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
-        let mut effective_rate = if e.value.is_zero() {
-            Decimal::ZERO
+        let effective_rate = if e.value.is_zero() {
+            Decimal::new(0, 4)
         } else {
-            (total_duty / e.value * HUNDRED)
-                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+            effective_percent(total_duty, e.value)
         };
-        effective_rate.rescale(4);
         let fees = self.fees(e, base.spi_eligible, &mut warnings, &mut valid);
         // An entry given at 8 digits where a measure in force names particular statistical
         // numbers under that subheading: the stack may depend on the 10-digit number.
@@ -814,7 +812,7 @@ impl Engine {
             }
             rate.amount(&rate_basis(rate))
                 .ok()
-                .map(|a| a / e.value * HUNDRED)
+                .map(|a| percent_of(a, e.value))
         };
         let rev = format!(
             "HTSUS {} ({}), {}",
@@ -1726,6 +1724,27 @@ struct Claim98<'a> {
     /// For a value-added provision (9802.00.40, .50, .60, .80): its rule and the part of the
     /// value it charges.
     value_added: Option<(&'a ValueAdded, Decimal)>,
+}
+
+/// `part / whole × 100`, for `whole > 0`; a ratio too large for a decimal (a specific duty on
+/// a quantity of 10^15 over a value of 10^-28) is taken as the largest decimal: above every
+/// threshold a rate is compared with.
+fn percent_of(part: Decimal, whole: Decimal) -> Decimal {
+    part.checked_div(whole)
+        .and_then(|r| r.checked_mul(HUNDRED))
+        .unwrap_or(Decimal::MAX)
+}
+
+/// The effective rate of a quote: `total / value × 100` to 4 places, half away from zero; at
+/// most 10^20 percent (only an entry of a few hundred-millionths of a dollar paying a
+/// specific duty comes near it).
+fn effective_percent(total: Decimal, value: Decimal) -> Decimal {
+    let cap = Decimal::from(100_000_000_000_000_000_000u128);
+    let mut rate = percent_of(total, value)
+        .min(cap)
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+    rate.rescale(4);
+    rate
 }
 
 /// `amount × part / whole` for `part ≤ whole`: exact where the product fits in a decimal,

@@ -101,7 +101,7 @@ fn entry() -> impl Strategy<Value = Entry> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 20000, ..ProptestConfig::default() })]
 
     #[test]
     fn extreme_values_give_a_quote_or_a_named_error(e in entry()) {
@@ -152,6 +152,21 @@ fn the_value_of_issue_17_is_refused_naming_the_field() {
         }
         other => panic!("{other:?}"),
     }
+    // The smallest value with a specific duty on the largest quantity: the ad valorem
+    // equivalent does not fit a decimal (found by the property test in CI).
+    let mut tiny = Entry::new(
+        HtsCode::parse("0201.10.10").unwrap(),
+        "CN",
+        date(2025, 1, 1),
+        Decimal::new(1, 28),
+    );
+    tiny.quantity = Some(MAX_AMOUNT);
+    let q = engine().quote(&tiny).unwrap();
+    assert!(q.total_duty > Decimal::ZERO);
+    assert_eq!(
+        q.effective_rate,
+        "100000000000000000000.0000".parse().unwrap()
+    );
     // At the bound itself the quote is exact: 26.5% of 10^15.
     e.value = MAX_AMOUNT;
     let q = engine().quote(&e).unwrap();
