@@ -62,6 +62,42 @@ pub async fn body_bytes(req: Request, limit: usize) -> Result<bytes::Bytes, ApiE
         })
 }
 
+/// Reads a body of at most `limit` bytes that must keep arriving: by `body_timeout` after the
+/// start, plus one second per `min_body_rate` bytes received. A client that sends slower, or
+/// stops, gets a 408 and holds nothing after it.
+pub async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+    config: &crate::Config,
+) -> Result<bytes::Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let start = tokio::time::Instant::now();
+    let rate = config.min_body_rate.max(1) as u64;
+    let slow = || ApiError::SlowBody {
+        grace_secs: config.body_timeout.as_secs(),
+        min_rate: rate,
+    };
+    let mut body = body;
+    let mut out = bytes::BytesMut::new();
+    loop {
+        let allowed = config.body_timeout
+            + std::time::Duration::from_millis((out.len() as u64).saturating_mul(1000) / rate);
+        let frame = match tokio::time::timeout_at(start + allowed, body.frame()).await {
+            Err(_) => return Err(slow()),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(ApiError::invalid("body", e.to_string())),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(ApiError::TooLarge { limit });
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out.freeze())
+}
+
 impl FromRequest<AppState> for Inputs {
     type Rejection = ApiError;
 
@@ -234,6 +270,13 @@ pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
     }
     let template = crate::params::entry(&f, &origin, from)?;
     let engine = s.engine.clone();
+    // At most `history_jobs` histories at once: each holds a stack per period of its range.
+    let _job = s
+        .history_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable("the server is shutting down"))?;
     let answer = blocking(move || {
         let periods = engine.periods(&template, from, to).map_err(from_quote)?;
         let events = events(&engine, &periods, from, to);

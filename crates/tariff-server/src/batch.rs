@@ -13,7 +13,7 @@
 //! required column missing) is a 400 naming `header` before anything is streamed.
 
 use crate::AppState;
-use crate::api::{body_bytes, query_pairs};
+use crate::api::{query_pairs, read_body};
 use crate::error::ApiError;
 use crate::params::Fields;
 use axum::body::Body;
@@ -70,18 +70,19 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
             ));
         }
     };
-    let body = body_bytes(req, s.config.batch_body_limit).await?;
+    let permit = s
+        .batch_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Unavailable("too many batch jobs running; retry later"))?;
+    // Admitted first, then read: a refused upload is not buffered (issue 17).
+    let body = read_body(req.into_body(), s.config.batch_body_limit, &s.config).await?;
     let source = CsvSource::new(std::io::Cursor::new(body), None)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
     let layout = Layout::with_dates(source.names().to_vec(), dates)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
     let header = tariff_batch::output_header(&layout, detail)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
-    let permit = s
-        .batch_slots
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError::Unavailable("too many batch jobs running; retry later"))?;
     let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let engine = s.engine.clone();
     tokio::task::spawn_blocking(move || {

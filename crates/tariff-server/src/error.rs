@@ -45,6 +45,17 @@ pub enum ApiError {
         /// The limit, bytes.
         limit: usize,
     },
+    /// The request body did not arrive in time (408): a client sending slower than the
+    /// minimum rate, or stopping.
+    #[error(
+        "the request body did not arrive in time (at least {min_rate} bytes/s after the first {grace_secs} s)"
+    )]
+    SlowBody {
+        /// The time allowed before the rate counts, seconds.
+        grace_secs: u64,
+        /// The minimum rate, bytes per second.
+        min_rate: u64,
+    },
     /// Too many requests in flight, or the request took too long (503).
     #[error("{0}")]
     Unavailable(&'static str),
@@ -69,6 +80,7 @@ impl ApiError {
             ApiError::NotFound { .. } | ApiError::NoRoute { .. } => StatusCode::NOT_FOUND,
             ApiError::Method => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::SlowBody { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,7 +90,7 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Invalid { field, .. } | ApiError::NotFound { field, .. } => Some(field),
-            ApiError::TooLarge { .. } => Some("body"),
+            ApiError::TooLarge { .. } | ApiError::SlowBody { .. } => Some("body"),
             _ => None,
         }
     }

@@ -31,6 +31,7 @@
 pub mod api;
 pub mod assets;
 pub mod batch;
+pub mod conn;
 pub mod error;
 pub mod params;
 
@@ -78,8 +79,23 @@ pub struct Config {
     pub concurrency: usize,
     /// Batch jobs at once; more are refused with 503.
     pub batch_jobs: usize,
-    /// Longest time to answer a request (the headers of a streamed batch).
+    /// Longest time to answer a request once its body has arrived (the headers of a streamed
+    /// batch).
     pub timeout: Duration,
+    /// Longest time for a client to send a request's headers; the connection is closed after.
+    pub header_timeout: Duration,
+    /// Time a request body may take before `min_body_rate` counts.
+    pub body_timeout: Duration,
+    /// Slowest accepted body, bytes per second after `body_timeout` (a 16 MB batch upload at
+    /// 64 KiB/s takes about four minutes; slower clients get a 408).
+    pub min_body_rate: usize,
+    /// Connections open at once; more wait in the kernel's backlog. Below the process's
+    /// file-descriptor limit ([`conn::default_max_connections`]).
+    pub max_connections: usize,
+    /// Quote histories (the heaviest requests: a stack per day of a range) computed at once.
+    pub history_jobs: usize,
+    /// On shutdown, how long open connections may finish before the process leaves.
+    pub shutdown_deadline: Duration,
 }
 
 impl Default for Config {
@@ -90,6 +106,12 @@ impl Default for Config {
             concurrency: 512,
             batch_jobs: 2,
             timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            min_body_rate: 64 * 1024,
+            max_connections: conn::default_max_connections(),
+            history_jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            shutdown_deadline: Duration::from_secs(10),
         }
     }
 }
@@ -105,6 +127,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     slots: Arc<Semaphore>,
     batch_slots: Arc<Semaphore>,
+    pub(crate) history_slots: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -115,6 +138,7 @@ impl AppState {
             programs,
             slots: Arc::new(Semaphore::new(config.concurrency.max(1))),
             batch_slots: Arc::new(Semaphore::new(config.batch_jobs.max(1))),
+            history_slots: Arc::new(Semaphore::new(config.history_jobs.max(1))),
             config: Arc::new(config),
         }
     }
@@ -143,8 +167,19 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
 }
 
-/// Bounds every request: a slot among `concurrency`, and an answer within `timeout`.
+/// Bounds every request: its body read first (JSON bodies: at most `body_limit`, arriving
+/// at `min_body_rate`; a batch upload is read by its handler once admitted), then a slot among
+/// `concurrency`, and an answer within `timeout`. A slow client holds no slot.
 async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let req = if req.method() == axum::http::Method::POST && req.uri().path() != "/api/batch" {
+        let (parts, body) = req.into_parts();
+        match api::read_body(body, s.config.body_limit, &s.config).await {
+            Ok(bytes) => Request::from_parts(parts, axum::body::Body::from(bytes)),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        req
+    };
     let deadline = tokio::time::Instant::now() + s.config.timeout;
     let permit = match tokio::time::timeout_at(deadline, s.slots.clone().acquire_owned()).await {
         Ok(Ok(p)) => p,
@@ -205,12 +240,21 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the router on a bound listener until Ctrl-C (or SIGTERM).
+/// Serves the router on a bound listener until Ctrl-C (or SIGTERM), then closes within
+/// [`Config::shutdown_deadline`].
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), ServerError> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), ServerError> {
+    let config = state.config.clone();
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    conn::serve_until(listener, app, &config, shutdown).await?;
     Ok(())
 }
 

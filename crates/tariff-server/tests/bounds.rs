@@ -5,88 +5,206 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-#[test]
-fn a_request_over_the_time_limit_is_a_json_503() {
-    let (base, _) = common::start(tariff_server::Config {
-        timeout: Duration::from_millis(50),
-        ..common::test_config()
-    });
-    // A request whose body never comes cannot be answered within the limit, however fast the
-    // machine (a fast computation could beat a timer tick; a missing body cannot).
-    let addr = base.trim_start_matches("http://").to_string();
-    let mut stalled = std::net::TcpStream::connect(&addr).expect("connect");
-    stalled
-        .write_all(
-            b"POST /api/quote HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
-        )
-        .expect("write");
-    stalled
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("read timeout");
+/// Reads what the server sends on `stream` until it closes or `limit` passes.
+fn read_all(stream: &mut std::net::TcpStream, limit: Duration) -> String {
+    stream.set_read_timeout(Some(limit)).expect("read timeout");
     let mut answer = Vec::new();
     let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&answer).contains("}}") {
-        match std::io::Read::read(&mut stalled, &mut buf) {
+    loop {
+        match std::io::Read::read(stream, &mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => answer.extend_from_slice(&buf[..n]),
         }
+        if String::from_utf8_lossy(&answer).contains("}}") {
+            break;
+        }
     }
-    let answer = String::from_utf8_lossy(&answer).to_string();
-    let (head, body) = answer.split_once("\r\n\r\n").expect("a response");
-    let status: u16 = head
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+fn status_of(answer: &str) -> u16 {
+    answer
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .expect("status");
-    assert_eq!(status, 503, "{answer}");
-    let retry_after = head.lines().find_map(|l| {
-        l.to_ascii_lowercase()
-            .strip_prefix("retry-after:")
-            .map(|v| v.trim().to_string())
-    });
-    assert_eq!(retry_after.as_deref(), Some("1"));
-    let json: serde_json::Value = serde_json::from_str(body.trim()).expect("a JSON body");
-    assert!(
-        json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("too long")
-    );
+        .unwrap_or(0)
 }
 
+const STALLED_POST: &[u8] =
+    b"POST /api/quote HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{";
+
 #[test]
-fn requests_beyond_the_concurrency_limit_wait_for_a_slot() {
-    let limit = Duration::from_millis(600);
+fn a_body_that_never_comes_is_a_json_408() {
     let (base, _) = common::start(tariff_server::Config {
-        concurrency: 1,
-        timeout: limit,
+        body_timeout: Duration::from_millis(200),
         ..common::test_config()
     });
     let addr = base.trim_start_matches("http://").to_string();
-    // The only slot is taken by a request whose body never comes.
-    let mut slow = std::net::TcpStream::connect(&addr).expect("connect");
-    slow.write_all(
-        b"POST /api/quote HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
-    )
-    .expect("write");
-    std::thread::sleep(Duration::from_millis(100));
+    let mut stalled = std::net::TcpStream::connect(&addr).expect("connect");
+    stalled.write_all(STALLED_POST).expect("write");
     let t = Instant::now();
-    let r = common::agent()
-        .get(format!(
-            "{base}/api/quote?hts=6109.10.00.04&origin=CN&date=2025-06-01&value=1000"
-        ))
-        .call()
-        .expect("GET");
-    let waited = t.elapsed();
-    let a = common::answer(r);
-    // It got the slot only when the stalled request hit the time limit and was answered 503.
+    let answer = read_all(&mut stalled, Duration::from_secs(10));
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(status_of(&answer), 408, "{answer}");
+    let (_, body) = answer.split_once("\r\n\r\n").expect("a response");
+    let json: serde_json::Value = serde_json::from_str(body.trim()).expect("a JSON body");
+    assert_eq!(json["error"]["field"], "body");
+}
+
+#[test]
+fn a_request_over_the_time_limit_is_a_json_503() {
+    // A history of 1,000 days cannot be computed within a millisecond.
+    let (base, _) = common::start(tariff_server::Config {
+        timeout: Duration::from_millis(1),
+        ..common::test_config()
+    });
+    let a = common::answer(
+        common::agent()
+            .get(format!(
+                "{base}/api/quote/history?hts=6109.10.00.04&origin=CN&value=1000&from=2025-01-01&to=2027-09-27"
+            ))
+            .call()
+            .expect("GET"),
+    );
+    assert_eq!(a.status, 503, "{}", a.body);
+    assert!(
+        a.headers
+            .iter()
+            .any(|(k, v)| k == "retry-after" && v == "1")
+    );
+    assert!(a.body.contains("too long"), "{}", a.body);
+}
+
+#[test]
+fn slow_bodies_hold_no_request_slot() {
+    // Issue 17: 1,100 incomplete POST bodies took all 512 slots for 10 s each. Here one slot,
+    // twenty stalled bodies, and a real quote is answered at once.
+    let (base, _) = common::start(tariff_server::Config {
+        concurrency: 1,
+        body_timeout: Duration::from_secs(30),
+        ..common::test_config()
+    });
+    let addr = base.trim_start_matches("http://").to_string();
+    let stalled: Vec<std::net::TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            s.write_all(STALLED_POST).expect("write");
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let t = Instant::now();
+    let a = common::answer(
+        common::agent()
+            .get(format!(
+                "{base}/api/quote?hts=6109.10.00.04&origin=CN&date=2025-06-01&value=1000"
+            ))
+            .call()
+            .expect("GET"),
+    );
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(
-        waited >= Duration::from_millis(300),
-        "answered after {waited:?}: it did not wait for the only slot"
+        t.elapsed() < Duration::from_secs(3),
+        "waited {:?}",
+        t.elapsed()
     );
-    let mut buf = [0u8; 512];
-    let n = std::io::Read::read(&mut slow, &mut buf).expect("read");
-    let head = String::from_utf8_lossy(&buf[..n]);
-    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    drop(stalled);
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_closed() {
+    let (base, _) = common::start(tariff_server::Config {
+        header_timeout: Duration::from_millis(300),
+        ..common::test_config()
+    });
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut half = std::net::TcpStream::connect(&addr).expect("connect");
+    half.write_all(b"GET /api/meta HTTP/1.1\r\nhost: x\r\n")
+        .expect("write");
+    let t = Instant::now();
+    let answer = read_all(&mut half, Duration::from_secs(10));
+    // Closed (hyper may answer 408 first) well before the 10 s read limit.
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(answer.is_empty() || status_of(&answer) == 408, "{answer}");
+}
+
+#[test]
+fn connections_beyond_the_limit_wait_and_idle_ones_are_closed() {
+    // Four connections at most: four idle clients take them all; a fifth request waits in the
+    // backlog until the header timeout closes the idle ones, then is answered.
+    let (base, _) = common::start(tariff_server::Config {
+        max_connections: 4,
+        header_timeout: Duration::from_millis(500),
+        ..common::test_config()
+    });
+    let addr = base.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            s.write_all(b"GET /api/meta HTTP/1.1\r\n").expect("write");
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let t = Instant::now();
+    let a = common::answer(
+        common::agent()
+            .get(format!("{base}/api/meta"))
+            .call()
+            .expect("GET"),
+    );
+    assert_eq!(a.status, 200);
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250),
+        "answered after {waited:?}: no limit"
+    );
+    assert!(waited < Duration::from_secs(5), "answered after {waited:?}");
+    drop(idle);
+}
+
+#[test]
+fn shutdown_ends_within_the_deadline_with_a_client_still_open() {
+    // Issue 17: SIGTERM did not stop the server while a slow connection stayed open.
+    let state = tariff_server::AppState::embedded(tariff_server::Config {
+        shutdown_deadline: Duration::from_millis(500),
+        header_timeout: Duration::from_secs(60),
+        body_timeout: Duration::from_secs(60),
+        ..common::test_config()
+    })
+    .expect("state");
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            addr_tx
+                .send(listener.local_addr().expect("addr"))
+                .expect("send");
+            let stop = async {
+                let _ = stop_rx.await;
+            };
+            let _ = tariff_server::serve_until(listener, state, stop).await;
+            done_tx.send(Instant::now()).expect("done");
+        });
+    });
+    let addr = addr_rx.recv().expect("address");
+    let mut slow = std::net::TcpStream::connect(addr).expect("connect");
+    slow.write_all(STALLED_POST).expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    let t = Instant::now();
+    stop_tx.send(()).expect("stop");
+    let ended = done_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the server ended");
+    let took = ended - t;
+    assert!(took < Duration::from_secs(3), "shutdown took {took:?}");
 }
