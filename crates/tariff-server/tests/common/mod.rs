@@ -10,6 +10,9 @@ pub fn test_config() -> tariff_server::Config {
     tariff_server::Config {
         body_limit: 64 * 1024,
         batch_body_limit: 256 * 1024,
+        // The tests of a binary run at once and several post batches: more batch slots than
+        // they can use, so none is refused for want of one.
+        batch_jobs: 16,
         ..tariff_server::Config::default()
     }
 }
