@@ -107,15 +107,20 @@ pub trait Source: Send {
 
 /// CSV rows from any reader.
 pub struct CsvSource<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<crate::guard::RecordGuard<std::io::BufReader<R>>>,
     names: Vec<String>,
     len: Option<u64>,
 }
 
 impl<R: Read + Send> CsvSource<R> {
-    /// Opens a CSV stream with a header row; `len` is its byte size if known.
+    /// Opens a CSV stream with a header row; `len` is its byte size if known. Records are
+    /// bounded ([`crate::guard`]): one past the bound is rejected, not the rest of the file.
     pub fn new(read: R, len: Option<u64>) -> Result<Self, BatchError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(read);
+        let guarded =
+            crate::guard::RecordGuard::new(std::io::BufReader::with_capacity(1 << 16, read), 1);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(guarded);
         let header = reader.byte_headers().map_err(BatchError::Csv)?.clone();
         let names = header
             .iter()
@@ -160,7 +165,7 @@ impl<R: Read + Send> Source for CsvSource<R> {
         self.len
     }
     fn position(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.get_ref().consumed()
     }
 }
 

@@ -19,6 +19,7 @@
 //! is exact and how it is checked).
 
 pub mod census;
+pub mod guard;
 #[cfg(test)]
 mod testing {
     /// A deterministic stream of 64-bit numbers (SplitMix64) for the unit tests that check a

@@ -174,6 +174,12 @@ impl Layout {
 
     /// Parses a record into an entry; `Err((column, reason))` otherwise.
     pub fn entry(&self, r: &ByteRecord) -> Result<Entry, (String, String)> {
+        // A record the reader cut at its bound ([`crate::guard`]) carries its reason.
+        if r.len() == 1
+            && let Some(reason) = r[0].strip_prefix(crate::guard::MARKER)
+        {
+            return Err((String::new(), String::from_utf8_lossy(reason).into_owned()));
+        }
         if r.len() != self.names.len() {
             let what = if r.len() < self.names.len() {
                 "short"
@@ -474,6 +480,10 @@ fn plain_decimal(b: &[u8]) -> Option<Decimal> {
 /// The raw row, CSV-encoded on one line: bytes that are not UTF-8 written `\\xNN`, and at most
 /// [`MAX_RAW`] bytes of it, with the row's size after a cut.
 pub fn raw_row(r: &ByteRecord) -> String {
+    // A record the reader cut at its bound has no row to quote: its reason says which line.
+    if r.len() == 1 && r[0].starts_with(crate::guard::MARKER) {
+        return String::new();
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());

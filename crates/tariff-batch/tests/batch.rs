@@ -569,3 +569,32 @@ fn a_tiny_value_with_a_huge_quantity_is_quoted() {
         assert_eq!(r[col(&h, "effective_rate")], "100000000000000000000.0000");
     }
 }
+
+#[test]
+fn a_stray_quote_costs_one_row_not_the_rest_of_the_file() {
+    // Issue 17: an unclosed `"` on line 12 of a 2-million-row file left 11 rows read. Here
+    // 50,000 rows with the stray quote on line 12 (data row 11): one rejection naming the
+    // line, every other row quoted.
+    let input = tmp("stray.csv");
+    let mut text = String::from("hts,origin,entry_date,value,note\n");
+    for i in 1..=50_000 {
+        let note = if i == 11 { "\"unclosed" } else { "ok" };
+        text.push_str(&format!("6109.10.00.04,VN,2025-06-01,{i},{note}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let out = tmp("stray-out.csv");
+    let rej = tmp("stray-rejects.csv");
+    let opts = Options {
+        threads: 2,
+        ..Options::default()
+    };
+    let s = run(&input, &out, Some(&rej), &opts);
+    assert_eq!((s.read, s.quoted, s.rejected), (50_000, 49_999, 1));
+    let (_, rj) = read_csv(&rej);
+    assert_eq!(rj[0][0], "11");
+    assert!(rj[0][2].contains("line 12"), "{}", rj[0][2]);
+    assert!(rj[0][2].contains("resumes at line 13"), "{}", rj[0][2]);
+    let (h, rows) = read_csv(&out);
+    assert_eq!(rows.len(), 49_999);
+    assert_eq!(rows[10][col(&h, "row")], "12");
+}
