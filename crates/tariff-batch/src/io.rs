@@ -16,11 +16,12 @@ use crate::row::{Layout, Rejection, raw_row};
 use arrow_array::builder::{Decimal128Builder, StringBuilder, UInt64Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
-    Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Date32Type, Date64Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use std::io::{Read, Write};
@@ -205,15 +206,55 @@ impl ParquetSource {
 }
 
 fn decimal_text(v: i128, scale: i8, buf: &mut Vec<u8>) -> Result<(), BatchError> {
-    if !(0..=28).contains(&scale) {
-        return Err(BatchError::Parquet(format!(
-            "decimal scale {scale} not supported"
-        )));
+    match Decimal::try_from_i128_with_scale(v, scale.max(0) as u32) {
+        Ok(d) if (0..=28).contains(&scale) => push_decimal(buf, d),
+        // Out of the decimal's range: the exact value as text, which the row's parser refuses
+        // (the row is rejected, whatever the output format; the file goes on).
+        _ => {
+            let digits = v.unsigned_abs().to_string();
+            if v < 0 {
+                buf.push(b'-');
+            }
+            if scale <= 0 {
+                buf.extend_from_slice(digits.as_bytes());
+                buf.extend(std::iter::repeat_n(b'0', usize::from(scale.unsigned_abs())));
+            } else {
+                let s = scale as usize;
+                let padded = format!("{digits:0>width$}", width = s + 1);
+                let (int, frac) = padded.split_at(padded.len() - s);
+                buf.extend_from_slice(int.as_bytes());
+                buf.push(b'.');
+                buf.extend_from_slice(frac.as_bytes());
+            }
+        }
     }
-    let d = Decimal::try_from_i128_with_scale(v, scale as u32)
-        .map_err(|e| BatchError::Parquet(format!("decimal {v}e-{scale}: {e}")))?;
-    push_decimal(buf, d);
     Ok(())
+}
+
+/// A timestamp (or Date64) as the text of a date when it falls on midnight, else as the text
+/// of a date and time (which a date field refuses: the row is rejected, never truncated to its
+/// day). `tz`: the column's time zone, where it has one (the date is the one in that zone).
+fn timestamp_text(b: &mut Vec<u8>, v: i64, per_second: i64, tz: Option<&str>) {
+    let secs = v.div_euclid(per_second);
+    let nanos = (v.rem_euclid(per_second) as i128 * 1_000_000_000 / per_second as i128) as i32;
+    let shown = jiff::Timestamp::new(secs, nanos).ok().and_then(|t| {
+        let zone = match tz {
+            None => jiff::tz::TimeZone::UTC,
+            Some(name) => jiff::tz::TimeZone::get(name).ok()?,
+        };
+        Some(t.to_zoned_datetime(zone).datetime())
+    });
+    match shown {
+        Some(dt) if dt.time() == jiff::civil::Time::midnight() => {
+            let _ = write!(b, "{}", dt.date());
+        }
+        Some(dt) => {
+            let _ = write!(b, "{dt}");
+        }
+        None => {
+            let _ = write!(b, "timestamp {v} (1/{per_second} s after 1970-01-01)");
+        }
+    }
 }
 
 /// Appends one column's values, as text, to the records.
@@ -313,9 +354,58 @@ fn push_column(col: &ArrayRef, recs: &mut [ByteRecord], name: &str) -> Result<()
                 }
             )
         }
+        DataType::Date64 => each!(col.as_primitive::<Date64Type>(), |b: &mut Vec<u8>, v| {
+            timestamp_text(b, v, 1_000, None);
+            Ok::<(), BatchError>(())
+        }),
+        DataType::Timestamp(unit, tz) => {
+            let per_second = match unit {
+                TimeUnit::Second => 1,
+                TimeUnit::Millisecond => 1_000,
+                TimeUnit::Microsecond => 1_000_000,
+                TimeUnit::Nanosecond => 1_000_000_000,
+            };
+            let tz = tz.as_deref();
+            // The four timestamp types hold i64 values; only the unit differs.
+            macro_rules! as_i64 {
+                ($t:ty) => {{
+                    let a = col.as_primitive::<$t>();
+                    arrow_array::Int64Array::new(a.values().clone(), a.nulls().cloned())
+                }};
+            }
+            let values = match unit {
+                TimeUnit::Second => as_i64!(TimestampSecondType),
+                TimeUnit::Millisecond => as_i64!(TimestampMillisecondType),
+                TimeUnit::Microsecond => as_i64!(TimestampMicrosecondType),
+                TimeUnit::Nanosecond => as_i64!(TimestampNanosecondType),
+            };
+            each!(&values, |b: &mut Vec<u8>, v| {
+                timestamp_text(b, v, per_second, tz);
+                Ok::<(), BatchError>(())
+            })
+        }
+        DataType::Dictionary(_, value_type) => {
+            // Categorical columns (pandas): each row's value, looked up.
+            let dict = col.as_any_dictionary();
+            if dict.values().is_empty() {
+                // No value to look up (an empty or all-null column): the value type is
+                // checked, every row is empty.
+                push_column(&arrow_array::new_empty_array(value_type), &mut [], name)?;
+                recs.iter_mut().for_each(|r| r.push_field(b""));
+                return Ok(());
+            }
+            let keys: arrow_array::UInt32Array = dict
+                .normalized_keys()
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| dict.keys().is_valid(i).then_some(k as u32))
+                .collect();
+            let values = arrow_select::take::take(dict.values().as_ref(), &keys, None)?;
+            push_column(&values, recs, name)?;
+        }
         other => {
             return Err(BatchError::Parquet(format!(
-                "column {name:?} has type {other}, which batch does not read (use text, integers, Decimal128, Date32)"
+                "column {name:?} has type {other}, which batch does not read (use text, integers, floats, Decimal128, dates, timestamps, dictionaries of these)"
             )));
         }
     }
