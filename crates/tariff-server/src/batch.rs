@@ -9,7 +9,8 @@
 //! Nothing is lost, as on the command line: every data row is quoted or rejected. The
 //! quoted rows carry their 1-based `row` number; `?output=rejects` answers the same file with
 //! the rejections instead (`row,column,reason,raw`), and the response header
-//! `x-tariff-output` says which of the two a response is. A header that cannot be used (a
+//! `x-tariff-output` says which of the two a response is. `?output=all` answers both at once,
+//! with the counts, as one JSON object once the job is done (`read = quoted + rejected`). A header that cannot be used (a
 //! required column missing) is a 400 naming `header` before anything is streamed.
 
 use crate::AppState;
@@ -19,7 +20,7 @@ use crate::params::Fields;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use std::io::Write;
 use tariff_batch::{CsvSink, CsvSource, Format, Job, Layout, Options, RejectSink, Source};
@@ -45,6 +46,88 @@ impl Write for ChannelWriter {
     }
 }
 
+/// A writer into a buffer shared with the handler.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Shared {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// `?output=all`: the job run to its end, then the rows, the rejections and the counts in one
+/// JSON object.
+async fn whole(
+    s: AppState,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    source: CsvSource<std::io::Cursor<Bytes>>,
+    layout: Layout,
+    header: &[String],
+    detail: bool,
+) -> Result<Response, ApiError> {
+    let (rows, rejects) = (Shared::default(), Shared::default());
+    let job = Job {
+        source: Box::new(source),
+        layout,
+        sink: Box::new(
+            CsvSink::new(rows.clone(), header)
+                .map_err(|e| ApiError::invalid("header", e.to_string()))?,
+        ),
+        format: Format::Csv,
+        typed_carry: false,
+        rejects: Some(
+            RejectSink::new(Box::new(rejects.clone()) as Box<dyn Write + Send>)
+                .map_err(ApiError::internal)?,
+        ),
+    };
+    let engine = s.engine.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let opts = Options {
+            threads: 1,
+            detail,
+            memo_periods: if detail {
+                0
+            } else {
+                Options::default().memo_periods
+            },
+            ..Options::default()
+        };
+        tariff_batch::run(&engine, job, &opts, &|_| {})
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(axum::Json(serde_json::json!({
+        "read": summary.read,
+        "quoted": summary.quoted,
+        "rejected": summary.rejected,
+        "value": summary.value.to_string(),
+        "total_duty": summary.total_duty.to_string(),
+        "ieepa_duty": summary.ieepa_duty.to_string(),
+        "rows": rows.text(),
+        "rejects": rejects.text(),
+    }))
+    .into_response())
+}
+
 /// The handler.
 pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let f = Fields::from_pairs(
@@ -60,13 +143,14 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
             .flag("strict_dates")?
             .then(|| s.engine.schedule().covered_through()),
     };
-    let rejects_only = match f.get("output") {
-        None | Some("rows") => false,
-        Some("rejects") => true,
+    let (rejects_only, all) = match f.get("output") {
+        None | Some("rows") => (false, false),
+        Some("rejects") => (true, false),
+        Some("all") => (false, true),
         Some(other) => {
             return Err(ApiError::invalid(
                 "output",
-                format!("{other:?}: expected rows or rejects"),
+                format!("{other:?}: expected rows, rejects or all"),
             ));
         }
     };
@@ -83,6 +167,9 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
     let header = tariff_batch::output_header(&layout, detail)
         .map_err(|e| ApiError::invalid("header", e.to_string()))?;
+    if all {
+        return whole(s, permit, source, layout, &header, detail).await;
+    }
     let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let engine = s.engine.clone();
     tokio::task::spawn_blocking(move || {

@@ -785,3 +785,27 @@ fn a_path_that_is_not_utf8_is_a_json_error() {
         assert_eq!(field.as_deref(), Some("code"), "{path}: {}", a.body);
     }
 }
+
+#[test]
+fn a_batch_answers_rows_rejections_and_counts_in_one_response() {
+    // Issue 17, point 7: the rows response drops rejected rows silently; `output=all` gives
+    // both, with the counts.
+    let csv = b"hts,origin,entry_date,value\n6109.10.00.04,VN,2025-06-01,100\n6109.10.00.04,ZZ,2025-06-01,100\n6109.10.00.04,VN,2025-06-01,200\n";
+    let a = post("/api/batch?output=all", "text/csv", csv);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let j = a.json();
+    assert_eq!(
+        (
+            j["read"].as_u64(),
+            j["quoted"].as_u64(),
+            j["rejected"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    let rows = j["rows"].as_str().unwrap();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+    let rejects = j["rejects"].as_str().unwrap();
+    assert!(rejects.starts_with("row,column,reason,raw"), "{rejects}");
+    assert!(rejects.contains("\n2,origin,"), "{rejects}");
+    assert_eq!(j["total_duty"], "79.50");
+}
