@@ -249,11 +249,7 @@ impl Layout {
             other => fail(HTS, other.to_string()),
         })?;
         let origin = required(ORIGIN)?;
-        let date = |t: &str| {
-            iso_date(t)
-                .or_else(|| t.parse::<Date>().ok())
-                .ok_or_else(|| format!("{t:?} is not a date (expected YYYY-MM-DD)"))
-        };
+        let date = |t: &str| iso_date(t).map_or_else(|| tariff_engine::parse_date(t), Ok);
         let a_date = |k: usize| {
             optional(
                 cell(k),
@@ -431,22 +427,13 @@ fn iso_date(t: &str) -> Option<Date> {
     Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
-/// A money or quantity field: a decimal number; `$` and thousands separators `,` are
-/// ignored; scientific notation is accepted. Never a float.
+/// A money or quantity field, in the one grammar of the tools ([`tariff_engine::parse_amount`]);
+/// plain `digits[.digits]` read directly first. Never a float.
 pub fn money(t: &str) -> Result<Decimal, String> {
     if let Some(d) = plain_decimal(t.as_bytes()) {
         return Ok(d);
     }
-    let parse = |s: &str| {
-        s.parse::<Decimal>()
-            .or_else(|_| Decimal::from_scientific(s))
-            .map_err(|_| format!("{t:?} is not a number"))
-    };
-    if t.contains([',', '$']) {
-        parse(&t.replace([',', '$'], ""))
-    } else {
-        parse(t)
-    }
+    tariff_engine::parse_amount(t)
 }
 
 /// `digits[.digits]` of at most 18 digits read directly, as rust_decimal reads it (the

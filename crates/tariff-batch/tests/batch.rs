@@ -598,3 +598,29 @@ fn a_stray_quote_costs_one_row_not_the_rest_of_the_file() {
     assert_eq!(rows.len(), 49_999);
     assert_eq!(rows[10][col(&h, "row")], "12");
 }
+
+#[test]
+fn batch_reads_the_grammar_of_the_api() {
+    // Issue 17, point 7: batch took `1_000` and `20250520` where the API refused them. One
+    // grammar (tariff_engine::parse_amount, parse_date): `$` and `,` separators, exponents, and
+    // YYYY-MM-DD dates; not `_` nor compact dates.
+    let input = tmp("grammar.csv");
+    std::fs::write(
+        &input,
+        "hts,origin,entry_date,value\n\
+         6109.10.00.04,VN,2025-06-01,\"$1,000.50\"\n\
+         6109.10.00.04,VN,2025-06-01,1e3\n\
+         6109.10.00.04,VN,2025-06-01,1_000\n\
+         6109.10.00.04,VN,20250601,1000\n",
+    )
+    .unwrap();
+    let (out, rej) = (tmp("grammar-out.csv"), tmp("grammar-rejects.csv"));
+    let s = run(&input, &out, Some(&rej), &Options::default());
+    assert_eq!((s.read, s.quoted, s.rejected), (4, 2, 2));
+    let (_, rj) = read_csv(&rej);
+    let named: Vec<(&str, &str)> = rj.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(named, [("3", "value"), ("4", "entry_date")]);
+    let (h, rows) = read_csv(&out);
+    assert_eq!(rows[0][col(&h, "total_duty")], "265.13");
+    assert_eq!(rows[1][col(&h, "total_duty")], "265.00");
+}

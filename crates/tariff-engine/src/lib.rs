@@ -22,7 +22,7 @@
 mod entry;
 mod quote;
 
-pub use entry::{Entry, Mode};
+pub use entry::{Entry, Mode, parse_amount, parse_date};
 pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote, Validity};
 
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -242,26 +242,10 @@ fn scalar(field: &str, v: &RawValue) -> Result<String, ApiError> {
     }
 }
 
-/// Parses money text: `1000`, `1,000.50`, `$1000`, `1e3`.
+/// Parses money text in the one grammar of the tools ([`tariff_engine::parse_amount`]:
+/// `1000`, `1,000.50`, `$1000`, `1e3`), not negative, at most [`MAX_AMOUNT`].
 pub fn money(field: &str, text: &str) -> Result<Decimal, ApiError> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '$')
-        .collect();
-    let bad = || ApiError::invalid(field, format!("{text:?} is not a number"));
-    if cleaned.is_empty()
-        || cleaned.len() > 40
-        || !cleaned
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
-    {
-        return Err(bad());
-    }
-    let d: Decimal = cleaned
-        .parse()
-        .or_else(|_| Decimal::from_scientific(&cleaned))
-        .map_err(|_| bad())?;
+    let d = tariff_engine::parse_amount(text).map_err(|m| ApiError::invalid(field, m))?;
     if d.is_sign_negative() && !d.is_zero() {
         return Err(ApiError::invalid(field, format!("{text:?} is negative")));
     }
@@ -274,14 +258,9 @@ pub fn money(field: &str, text: &str) -> Result<Decimal, ApiError> {
     Ok(d.abs())
 }
 
-/// Parses a date, `YYYY-MM-DD`.
+/// Parses a date, `YYYY-MM-DD` ([`tariff_engine::parse_date`]).
 pub fn date(field: &str, text: &str) -> Result<Date, ApiError> {
-    text.trim().parse().map_err(|_| {
-        ApiError::invalid(
-            field,
-            format!("{text:?} is not a date (expected YYYY-MM-DD)"),
-        )
-    })
+    tariff_engine::parse_date(text).map_err(|m| ApiError::invalid(field, m))
 }
 
 /// A country code as given: trimmed, upper case, two ASCII letters.

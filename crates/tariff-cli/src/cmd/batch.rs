@@ -64,10 +64,7 @@ pub struct BatchArgs {
 /// also compiled into `tariff-batch`'s example, so it reads the clock itself.)
 fn default_date(a: &BatchArgs) -> Result<jiff::civil::Date> {
     match &a.date {
-        Some(d) => d
-            .trim()
-            .parse()
-            .with_context(|| format!("--date {d:?} is not a date (expected YYYY-MM-DD)")),
+        Some(d) => tariff_engine::parse_date(d).map_err(|m| anyhow::anyhow!("--date: {m}")),
         None => {
             let d = jiff::ZonedDateTime::now().date();
             if !a.quiet {

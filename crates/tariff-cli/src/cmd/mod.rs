@@ -41,9 +41,7 @@ pub fn date_or_today(date: Option<&str>, quiet: bool) -> Result<Date> {
 
 /// Parses the date of option `--{field}`.
 pub fn parse_date(field: &str, d: &str) -> Result<Date> {
-    d.trim()
-        .parse::<Date>()
-        .with_context(|| format!("--{field} {d:?} is not a date (expected YYYY-MM-DD)"))
+    tariff_engine::parse_date(d).map_err(|m| anyhow::anyhow!("--{field}: {m}"))
 }
 
 /// Writes pretty JSON and a newline to stdout.

@@ -90,23 +90,13 @@ pub struct QuoteArgs {
 }
 
 fn money(field: &str, s: &Option<String>) -> Result<Option<Decimal>> {
-    match s {
-        None => Ok(None),
-        Some(t) => {
-            let cleaned = t.trim().replace([',', '$'], "");
-            let d: Decimal = cleaned
-                .parse()
-                .or_else(|_| Decimal::from_scientific(&cleaned))
-                .with_context(|| format!("--{field} {t:?} is not a number"))?;
-            Ok(Some(d))
-        }
-    }
+    s.as_deref()
+        .map(|t| tariff_engine::parse_amount(t).map_err(|m| anyhow::anyhow!("--{field}: {m}")))
+        .transpose()
 }
 
 fn date(field: &str, s: &str) -> Result<Date> {
-    s.trim()
-        .parse()
-        .with_context(|| format!("--{field} {s:?} is not a date (expected YYYY-MM-DD)"))
+    super::parse_date(field, s)
 }
 
 fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
