@@ -12,7 +12,10 @@ fn sources() -> Option<&'static Path> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("skipped: ../shared/sources is absent, the rebuild cannot be checked");
+        tariff_testkit::skip(
+            module_path!(),
+            "../shared/sources is absent, the rebuild cannot be checked",
+        );
         None
     }
 }

@@ -61,7 +61,7 @@ fn written() -> Option<PathBuf> {
             None
         }
         Err(e) => {
-            eprintln!("skipping: python3 not available: {e}");
+            tariff_testkit::skip(module_path!(), &format!("python3 not available: {e}"));
             None
         }
     }

@@ -14,7 +14,7 @@ fn shared_sources() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: ../shared not present");
+        tariff_testkit::skip(module_path!(), "../shared not present");
         None
     }
 }

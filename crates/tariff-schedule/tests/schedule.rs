@@ -15,9 +15,9 @@ fn shared_hts_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipping: ../shared not present ({} missing)",
-            dir.display()
+        tariff_testkit::skip(
+            module_path!(),
+            &format!("../shared not present ({} missing)", dir.display()),
         );
         None
     }

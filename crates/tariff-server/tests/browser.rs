@@ -59,7 +59,10 @@ fn screenshot(tab: &Tab, name: &str) -> PathBuf {
 #[test]
 fn quote_in_headless_chromium() {
     if !std::path::Path::new(CHROMIUM).exists() {
-        println!("skipped: {CHROMIUM} is not installed (.ci/run installs Debian's chromium)");
+        tariff_testkit::skip(
+            module_path!(),
+            &format!("{CHROMIUM} is not installed (.ci/run installs Debian's chromium)"),
+        );
         return;
     }
     let srv = server();

@@ -41,7 +41,10 @@ pub fn world() -> Option<&'static World> {
                     tariff_analytics::trade::build(&src).expect("building the trade dataset")
                 }
                 None => {
-                    eprintln!("skipped: no trade dataset ({e}) and no ../shared/sources");
+                    tariff_testkit::skip(
+                        module_path!(),
+                        &format!("no trade dataset ({e}) and no ../shared/sources"),
+                    );
                     return None;
                 }
             },
