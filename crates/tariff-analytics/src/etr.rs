@@ -620,6 +620,8 @@ pub struct Estimate {
     pub assumptions: Assumptions,
     /// How the basket was made.
     pub basket: BasketNotes,
+    /// The warnings of a date past the dataset's horizons (the schedule's, the law's).
+    pub horizons: Vec<String>,
 }
 
 /// The kind of a refusal: the field and the message without the numbers and dates in it.
@@ -655,6 +657,7 @@ pub fn estimate(engine: &Engine, basket: &Basket, date: Date) -> Result<Estimate
             ..Assumptions::default()
         },
         basket: basket.notes.clone(),
+        horizons: engine.horizon_notes(date),
     };
     let a = &mut est.assumptions;
     for (r, p) in basket.rows.iter().zip(priced) {

@@ -127,6 +127,12 @@ fn estimate_adds_up_and_states_its_assumptions() {
     let e = engine();
     let b = basket(SpiPolicy::Eligible);
     let est = etr::estimate(e, &b, date(2025, 6, 1)).unwrap();
+    assert!(est.horizons.is_empty(), "{:?}", est.horizons);
+    // Past the schedule's horizon the estimate says so, as every quote of the date does.
+    let later = etr::estimate(e, &b, date(2026, 8, 3)).unwrap();
+    assert_eq!(later.horizons.len(), 1, "{:?}", later.horizons);
+    assert!(later.horizons[0].starts_with("after the schedule's horizon"));
+    assert!(later.total.duty > Decimal::ZERO);
     let t = &est.total;
     let by_country: Decimal = est.by_country.values().map(|s| s.duty).sum();
     let by_chapter: Decimal = est.by_chapter.values().map(|s| s.duty).sum();

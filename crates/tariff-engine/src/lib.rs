@@ -418,6 +418,14 @@ impl Engine {
             .map_err(|err| input("entry_date", err.to_string()))
     }
 
+    /// The warnings every quote of `date` carries for the dataset's horizons: none on or
+    /// before the schedule's; one after it; two after the law's.
+    pub fn horizon_notes(&self, date: jiff::civil::Date) -> Vec<String> {
+        let mut out = Vec::new();
+        self.horizon_warnings(date, &mut out);
+        out
+    }
+
     /// The warnings of a date past the dataset's horizons (the schedule's line span stops at
     /// each horizon, so the quote's validity does too).
     fn horizon_warnings(&self, date: jiff::civil::Date, warnings: &mut Vec<String>) {

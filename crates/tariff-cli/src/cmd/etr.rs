@@ -161,6 +161,9 @@ pub fn run(a: &EtrArgs) -> Result<()> {
         let step: Step = a.step.parse().map_err(anyhow::Error::msg)?;
         let started = std::time::Instant::now();
         let series = etr::series(&engine, &basket, from, to, step)?;
+        for w in engine.horizon_notes(to) {
+            eprintln!("warning: the series ends on {to}: {w}");
+        }
         eprintln!(
             "series {from} to {to}: {} rows priced by {} quotes at {} change dates ({} rows × {} days priced naively), {:.1} s",
             series.rows,
@@ -283,6 +286,9 @@ fn print_estimate(
         bn(t.value),
         t.rows
     )?;
+    for w in &est.horizons {
+        writeln!(out, "warning: {w}")?;
+    }
     print_assumptions(out, est)?;
     let mut rows: Vec<&(String, Sums)> = rows.iter().collect();
     if a.by == "authority" {
