@@ -205,8 +205,9 @@ impl Engine {
     }
 
     /// The stack of an entry line on every date of `[from, to]` (both inclusive), as the
-    /// periods over which it stayed the same. Each date is quoted, so a change the data
-    /// makes on any day shows.
+    /// periods over which it charged the same (duty lines and fees: a new MPF minimum on
+    /// Oct. 1 starts a period). Walked by validity ([`Engine::quote_valid`]): one quote per
+    /// span of dates over which nothing the quote reads changes, not one per day.
     pub fn periods(
         &self,
         e: &Entry,
@@ -218,18 +219,21 @@ impl Engine {
         let mut d = from;
         while d <= to {
             entry.entry_date = d;
-            let q = self.quote(&entry)?;
+            let (q, valid) = self.quote_valid(&entry)?;
+            // The last date this quote stands for: the day before the validity ends, within
+            // the range (at least `d`).
+            let last = valid.until.yesterday().map_or(to, |y| y.min(to)).max(d);
             match periods.last_mut() {
-                Some(p) if p.quote.same_stack(&q) => p.to = d,
+                Some(p) if p.quote.same_charges(&q) => p.to = last,
                 _ => periods.push(Period {
                     from: d,
-                    to: d,
+                    to: last,
                     quote: q,
                 }),
             }
-            match d.tomorrow() {
-                Ok(next) => d = next,
-                Err(_) => break,
+            match last.tomorrow() {
+                Ok(next) if last < to => d = next,
+                _ => break,
             }
         }
         Ok(periods)

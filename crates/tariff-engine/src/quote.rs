@@ -114,6 +114,20 @@ impl Quote {
                 .zip(&other.lines)
                 .all(|(a, b)| a.heading == b.heading && a.rate == b.rate && a.amount == b.amount)
     }
+
+    /// Whether two quotes charge the same: the same stack ([`Quote::same_stack`]) and the
+    /// same fees (MPF and HMF amounts).
+    pub fn same_charges(&self, other: &Quote) -> bool {
+        self.same_stack(other)
+            && self.fees.total == other.fees.total
+            && self.fees.lines.len() == other.fees.lines.len()
+            && self
+                .fees
+                .lines
+                .iter()
+                .zip(&other.fees.lines)
+                .all(|(a, b)| a.fee == b.fee && a.amount == b.amount)
+    }
 }
 
 /// The entry dates around a quote's entry date on which the engine reads the same data for

@@ -36,7 +36,9 @@ fn validity_is_exact_on_every_covered_day() {
         .collect();
     files.sort();
     let first = engine.schedule().first_date();
-    let last = engine.schedule().covered_through();
+    // Past both horizons, through the later dates the measures carry (2026-11-10, 2026-12-04,
+    // 2027-01-01): the validities stop at each horizon.
+    let last = jiff::civil::date(2027, 1, 31);
     let (mut entries, mut quotes, mut periods, mut failures) = (0, 0, 0, Vec::new());
     for path in &files {
         let file: CaseFile =
@@ -95,4 +97,76 @@ fn validity_is_exact_on_every_covered_day() {
         failures.len(),
         failures[..failures.len().min(30)].join("\n")
     );
+}
+
+/// Reads the legal cases' entries.
+fn case_entries() -> Vec<(String, Entry)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|path| {
+            let file: CaseFile =
+                serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            file.cases.into_iter().map(|c| (c.name, c.entry))
+        })
+        .collect()
+}
+
+/// [`Engine::periods`] (walked by validity) equals a day-by-day walk that starts a period
+/// wherever the duty lines or the fees change (issue 24: a new MPF minimum on 2025-10-01 was
+/// merged into the period before it).
+#[test]
+fn periods_follow_the_charges_day_by_day() {
+    let engine = Engine::embedded().expect("embedded data loads");
+    let (from, to) = (
+        jiff::civil::date(2025, 1, 1),
+        jiff::civil::date(2027, 1, 31),
+    );
+    let mut checked = 0;
+    for (name, e) in case_entries().into_iter().step_by(7) {
+        let Ok(periods) = engine.periods(&e, from, to) else {
+            continue;
+        };
+        let mut daily: Vec<(jiff::civil::Date, jiff::civil::Date, Quote)> = Vec::new();
+        let mut entry = e.clone();
+        let mut d = from;
+        while d <= to {
+            entry.entry_date = d;
+            let q = engine.quote(&entry).unwrap();
+            match daily.last_mut() {
+                Some(p) if p.2.same_charges(&q) => p.1 = d,
+                _ => daily.push((d, d, q)),
+            }
+            d = d.tomorrow().unwrap();
+        }
+        let got: Vec<_> = periods.iter().map(|p| (p.from, p.to)).collect();
+        let want: Vec<_> = daily.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(got, want, "{name}");
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} entries checked");
+    // The issue's example: the MPF minimum changes on 2025-10-01.
+    let mut e = Entry::new(
+        tariff_hts::HtsCode::parse("6109.10.00.04").unwrap(),
+        "KR",
+        jiff::civil::date(2025, 9, 20),
+        "100".parse().unwrap(),
+    );
+    e.spi = None;
+    let p = engine
+        .periods(
+            &e,
+            jiff::civil::date(2025, 9, 20),
+            jiff::civil::date(2025, 10, 10),
+        )
+        .unwrap();
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[1].from, jiff::civil::date(2025, 10, 1));
+    assert_ne!(p[0].quote.fees.total, p[1].quote.fees.total);
 }
