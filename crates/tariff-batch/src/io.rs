@@ -1140,12 +1140,13 @@ impl ParquetColumns {
         let m = &mut self.money;
         m[0].append_value(mantissa(p.total_duty, 2));
         m[1].append_value(mantissa(p.effective_rate, 4));
-        for (b, d) in m[2..10].iter_mut().zip(p.by_authority) {
+        let k = 2 + AUTHORITIES.len();
+        for (b, d) in m[2..k].iter_mut().zip(p.by_authority) {
             b.append_value(mantissa(d, 2));
         }
-        m[10].append_value(mantissa(p.ieepa_duty, 2));
-        m[11].append_option(p.mpf.map(|d| mantissa(d, 2)));
-        m[12].append_option(p.hmf.map(|d| mantissa(d, 2)));
+        m[k].append_value(mantissa(p.ieepa_duty, 2));
+        m[k + 1].append_option(p.mpf.map(|d| mantissa(d, 2)));
+        m[k + 2].append_option(p.hmf.map(|d| mantissa(d, 2)));
         self.texts[n].append_value(&*p.stack.headings);
         self.texts[n + 1].append_value(p.revision);
         self.texts[n + 2].append_value(&*p.stack.warnings);

@@ -128,7 +128,7 @@ pub struct Summary {
     /// Sum of total duty.
     pub total_duty: Decimal,
     /// Duty per [`AUTHORITIES`] column.
-    pub by_authority: [Decimal; 8],
+    pub by_authority: [Decimal; price::N_AUTHORITIES],
     /// Sum of IEEPA duty.
     pub ieepa_duty: Decimal,
     /// Sum of MPF.
@@ -172,7 +172,7 @@ struct Tally {
     quoted: u64,
     value: Sum,
     total_duty: Sum,
-    by_authority: [Sum; 8],
+    by_authority: [Sum; price::N_AUTHORITIES],
     ieepa_duty: Sum,
     mpf: Sum,
     hmf: Sum,

@@ -40,7 +40,7 @@ use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError, Validity};
 use tariff_hts::rate::Rate;
 
 /// The duty columns of the batch output, in order.
-pub const AUTHORITIES: [&str; 8] = [
+pub const AUTHORITIES: [&str; 10] = [
     "base",
     "section_232",
     "section_301",
@@ -48,8 +48,13 @@ pub const AUTHORITIES: [&str; 8] = [
     "ieepa_fentanyl",
     "ieepa_other",
     "section_122",
+    "section_201",
+    "section_338",
     "other",
 ];
+
+/// The number of duty columns.
+pub const N_AUTHORITIES: usize = AUTHORITIES.len();
 
 /// The column of [`AUTHORITIES`] a duty line's authority falls in.
 pub fn authority_column(authority: &str) -> usize {
@@ -61,7 +66,9 @@ pub fn authority_column(authority: &str) -> usize {
         "ieepa_fentanyl" => 4,
         "ieepa_other" => 5,
         "section_122" => 6,
-        _ => 7,
+        "section_201" => 7,
+        "section_338" => 8,
+        _ => 9,
     }
 }
 
@@ -144,7 +151,7 @@ pub struct Priced<'a> {
     /// IEEPA part of the total.
     pub ieepa_duty: Decimal,
     /// Duty per [`AUTHORITIES`] column.
-    pub by_authority: [Decimal; 8],
+    pub by_authority: [Decimal; N_AUTHORITIES],
     /// MPF amount, when computed.
     pub mpf: Option<Decimal>,
     /// HMF amount, when computed (vessel).
@@ -361,7 +368,7 @@ impl Stack {
 impl<'a> Priced<'a> {
     /// The row as quoted, on its stack; `detail` keeps per-line amounts.
     fn from_quote(q: &Quote, stack: &'a Stack, detail: bool, revision: &'a str) -> Priced<'a> {
-        let mut by_authority = [Decimal::ZERO; 8];
+        let mut by_authority = [Decimal::ZERO; N_AUTHORITIES];
         for (l, r) in q.lines.iter().zip(&stack.rates) {
             by_authority[usize::from(r.column)] += l.amount;
         }
@@ -397,7 +404,7 @@ impl<'a> Priced<'a> {
         detail: bool,
     ) -> Priced<'a> {
         // Every amount is whole cents (scale 2): sums in integers are the decimal sums.
-        let mut by_authority = [0i128; 8];
+        let mut by_authority = [0i128; N_AUTHORITIES];
         let mut amounts = Vec::with_capacity(if detail { stack.rates.len() } else { 0 });
         let mut total = 0i128;
         let mut ieepa = 0i128;

@@ -623,6 +623,19 @@ impl Engine {
         out.push(base.line);
 
         let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
+        if total_duty > MAX_DUTY {
+            let field = if e.quantity.is_some() {
+                "quantity"
+            } else {
+                "value"
+            };
+            return Err(input(
+                field,
+                format!(
+                    "the duty would be {total_duty}, more than the largest amount the tools state ({MAX_DUTY})"
+                ),
+            ));
+        }
         let ieepa_duty: Decimal = cents(out.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
         let effective_rate = if e.value.is_zero() {
             Decimal::new(0, 4)
@@ -1738,6 +1751,15 @@ struct Claim98<'a> {
     value_added: Option<(&'a ValueAdded, Decimal)>,
 }
 
+/// The largest effective rate a quote states, percent: 99,999,999.9999 (what the batch's
+/// Parquet column, `Decimal128(12, 4)`, holds); a larger one is stated as this.
+pub const MAX_EFFECTIVE_RATE: Decimal = Decimal::from_parts(3_567_587_327, 232, 0, false, 4);
+
+/// The largest duty a quote may come to, USD: 9,999,999,999,999,999.99 (what the batch's
+/// Parquet money columns, `Decimal128(18, 2)`, hold). An entry whose duty would be larger (a
+/// specific duty on a quantity near [`MAX_AMOUNT`]) is refused, never written wrong.
+pub const MAX_DUTY: Decimal = Decimal::from_parts(2_808_348_671, 232_830_643, 0, false, 2);
+
 /// `part / whole × 100`, for `whole > 0`; a ratio too large for a decimal (a specific duty on
 /// a quantity of 10^15 over a value of 10^-28) is taken as the largest decimal: above every
 /// threshold a rate is compared with.
@@ -1748,10 +1770,10 @@ fn percent_of(part: Decimal, whole: Decimal) -> Decimal {
 }
 
 /// The effective rate of a quote: `total / value × 100` to 4 places, half away from zero; at
-/// most 10^20 percent (only an entry of a few hundred-millionths of a dollar paying a
-/// specific duty comes near it).
+/// most [`MAX_EFFECTIVE_RATE`] (only an entry of a few cents paying a specific duty on a huge
+/// quantity comes near it).
 fn effective_percent(total: Decimal, value: Decimal) -> Decimal {
-    let cap = Decimal::from(100_000_000_000_000_000_000u128);
+    let cap = MAX_EFFECTIVE_RATE;
     let mut rate = percent_of(total, value)
         .min(cap)
         .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);

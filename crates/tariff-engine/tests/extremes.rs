@@ -110,6 +110,8 @@ proptest! {
                 // An accepted entry is within the bound, and its duty adds up.
                 prop_assert!(e.value <= MAX_AMOUNT);
                 prop_assert!(q.total_duty >= Decimal::ZERO);
+                prop_assert!(q.total_duty <= tariff_engine::MAX_DUTY);
+                prop_assert!(q.effective_rate <= tariff_engine::MAX_EFFECTIVE_RATE);
                 let sum: Decimal = q.lines.iter().map(|l| l.amount).sum();
                 prop_assert_eq!(sum, q.total_duty);
             }
@@ -163,10 +165,16 @@ fn the_value_of_issue_17_is_refused_naming_the_field() {
     tiny.quantity = Some(MAX_AMOUNT);
     let q = engine().quote(&tiny).unwrap();
     assert!(q.total_duty > Decimal::ZERO);
-    assert_eq!(
-        q.effective_rate,
-        "100000000000000000000.0000".parse().unwrap()
-    );
+    assert_eq!(q.effective_rate, tariff_engine::MAX_EFFECTIVE_RATE);
+    assert_eq!(q.effective_rate.to_string(), "99999999.9999");
+    // A specific duty on a quantity near the bound that would exceed the largest amount the
+    // tools state is refused, naming the quantity: 4.4 cents/kg is fine, $44/kg would be 4.4e16.
+    let mut heavy = tiny.clone();
+    heavy.hts = HtsCode::parse("0201.10.10").unwrap();
+    heavy.value = MAX_AMOUNT;
+    let q = engine().quote(&heavy).unwrap();
+    assert!(q.total_duty <= tariff_engine::MAX_DUTY);
+    assert_eq!(tariff_engine::MAX_DUTY.to_string(), "9999999999999999.99");
     // At the bound itself the quote is exact: 26.5% of 10^15.
     e.value = MAX_AMOUNT;
     let q = engine().quote(&e).unwrap();
