@@ -1925,14 +1925,7 @@ fn targets(entry: &str, m: &Measure) -> bool {
 }
 
 fn basis_name(b: Basis) -> &'static str {
-    match b {
-        Basis::FullValue => "full_value",
-        Basis::NonUsContent => "non_us_content",
-        Basis::SteelContent => "steel_content",
-        Basis::AluminumContent => "aluminum_content",
-        Basis::CopperContent => "copper_content",
-        Basis::NonMetalContent => "non_metal_content",
-    }
+    b.name()
 }
 
 /// The percent of a plain ad valorem rate (`Free` is 0).

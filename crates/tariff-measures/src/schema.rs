@@ -341,7 +341,7 @@ impl MeasureRate {
     /// (General)`, `exempt: Annex II`).
     pub fn summary(&self) -> String {
         match self {
-            MeasureRate::Additional { percent, basis, .. } => format!("+{percent}% on {basis:?}"),
+            MeasureRate::Additional { percent, basis, .. } => format!("+{percent}% on {basis}"),
             MeasureRate::Floor {
                 percent, against, ..
             } => format!("{percent}% all-in floor ({against:?})"),
@@ -426,6 +426,26 @@ pub enum Basis {
     NonMetalContent,
 }
 
+impl Basis {
+    /// The name in the data files and in quotes (`full_value`, `steel_content`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::FullValue => "full_value",
+            Basis::NonUsContent => "non_us_content",
+            Basis::SteelContent => "steel_content",
+            Basis::AluminumContent => "aluminum_content",
+            Basis::CopperContent => "copper_content",
+            Basis::NonMetalContent => "non_metal_content",
+        }
+    }
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How sure the data is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -436,4 +456,26 @@ pub enum Confidence {
     Medium,
     /// A single secondary source or an unverified number.
     Low,
+}
+
+#[cfg(test)]
+mod basis_names {
+    use super::Basis;
+
+    /// The name quotes and `tariff measures` print is the one the data files write.
+    #[test]
+    fn names_are_the_serde_names() {
+        for b in [
+            Basis::FullValue,
+            Basis::NonUsContent,
+            Basis::SteelContent,
+            Basis::AluminumContent,
+            Basis::CopperContent,
+            Basis::NonMetalContent,
+        ] {
+            let yaml = serde_yaml_ng::to_string(&b).unwrap();
+            assert_eq!(yaml.trim(), b.name());
+            assert_eq!(b.to_string(), b.name());
+        }
+    }
 }
