@@ -47,7 +47,6 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tariff_engine::{Engine, Entry};
 use tariff_hts::HtsCode;
-use tariff_hts::program::Programs;
 use tariff_hts::rate::{Basis, Rate};
 
 /// Whether entries claim a special program.
@@ -734,10 +733,8 @@ impl ChangeDates {
         // `Engine::derived_dates`, the `not_modeled` notes, loading-date conditions when no
         // loading date is given) change no duty and are not needed for a duty series.
         let mut global: BTreeSet<Date> = BTreeSet::new();
-        if basket.options.spi == SpiPolicy::Eligible
-            && let Ok(programs) = Programs::embedded()
-        {
-            for p in programs.iter() {
+        if basket.options.spi == SpiPolicy::Eligible {
+            for p in engine.programs().iter() {
                 for i in &p.effective {
                     global.insert(i.from);
                     global.extend(i.until);

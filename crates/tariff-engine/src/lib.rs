@@ -183,6 +183,11 @@ impl Engine {
         &self.measures
     }
 
+    /// The special-program table the engine claims with (loaded once, with the engine).
+    pub fn programs(&self) -> &Programs {
+        &self.programs
+    }
+
     /// Dates the engine derives from the data, beyond the dates written in it, at which a
     /// quote for the same goods may change: the last day an in-transit rule ("loaded before
     /// D") is still mentioned in warnings (D + the warning window). With the dates of the

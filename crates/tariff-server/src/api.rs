@@ -412,7 +412,13 @@ pub async fn hts(
         (Some(spi), Some(origin)) => {
             let origin = country("origin", origin)?;
             let a = schedule
-                .special_rate(&s.programs, &code, on, &spi.to_ascii_uppercase(), &origin)
+                .special_rate(
+                    s.engine.programs(),
+                    &code,
+                    on,
+                    &spi.to_ascii_uppercase(),
+                    &origin,
+                )
                 .map_err(lookup)?;
             Ok(Json(a).into_response())
         }

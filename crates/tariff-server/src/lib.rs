@@ -45,7 +45,6 @@ use axum::routing::{get, post};
 use std::sync::Arc;
 use std::time::Duration;
 use tariff_engine::Engine;
-use tariff_hts::program::Programs;
 use tokio::sync::Semaphore;
 
 /// The OpenAPI document served at `/openapi.json`.
@@ -121,8 +120,6 @@ impl Default for Config {
 pub struct AppState {
     /// The engine (schedule, measures, programs).
     pub engine: Arc<Engine>,
-    /// The special-program table (for `/api/hts/{code}?spi=…`).
-    pub programs: Arc<Programs>,
     /// The limits.
     pub config: Arc<Config>,
     slots: Arc<Semaphore>,
@@ -132,10 +129,9 @@ pub struct AppState {
 
 impl AppState {
     /// State over an engine.
-    pub fn new(engine: Arc<Engine>, programs: Arc<Programs>, config: Config) -> AppState {
+    pub fn new(engine: Arc<Engine>, config: Config) -> AppState {
         AppState {
             engine,
-            programs,
             slots: Arc::new(Semaphore::new(config.concurrency.max(1))),
             batch_slots: Arc::new(Semaphore::new(config.batch_jobs.max(1))),
             history_slots: Arc::new(Semaphore::new(config.history_jobs.max(1))),
@@ -146,9 +142,8 @@ impl AppState {
     /// State over the embedded data.
     pub fn embedded(config: Config) -> Result<AppState, ServerError> {
         let engine = Engine::embedded()?;
-        let programs = Programs::embedded()?;
         engine.schedule().warm_search();
-        Ok(AppState::new(Arc::new(engine), Arc::new(programs), config))
+        Ok(AppState::new(Arc::new(engine), config))
     }
 }
 
@@ -185,6 +180,10 @@ async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response 
         Ok(Ok(p)) => p,
         _ => return ApiError::Unavailable("the server is busy; retry later").into_response(),
     };
+    // The wait for a slot used the whole time: no work is started that could not finish.
+    if tokio::time::Instant::now() >= deadline {
+        return ApiError::Unavailable("the request took too long").into_response();
+    }
     let r = match tokio::time::timeout_at(deadline, next.run(req)).await {
         Ok(r) => r,
         Err(_) => {

@@ -53,8 +53,8 @@ fn a_body_that_never_comes_is_a_json_408() {
 
 #[test]
 fn a_request_over_the_time_limit_is_a_json_503() {
-    // No time at all: a history is computed on the blocking pool, so its answer cannot be
-    // ready when the deadline is first checked.
+    // No time at all: the deadline has passed once the request has its slot, so no work
+    // starts and the answer is a 503.
     let (base, _) = common::start(tariff_server::Config {
         timeout: Duration::ZERO,
         ..common::test_config()
