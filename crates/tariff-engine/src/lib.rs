@@ -95,11 +95,11 @@ fn cents(x: Decimal) -> Decimal {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
-/// The largest amount or quantity an entry may give: a quadrillion (10^15) dollars or units.
-/// Far above any entry line, and far below where decimal arithmetic (96 bits, 28 digits)
-/// could overflow: every product of an amount by a rate, a quantity by a specific rate, or a
-/// sum of an entry's duty lines stays below 10^22, so no step on an accepted entry can
-/// overflow. The one input grammar of quote, batch and the API.
+/// The largest amount or quantity an entry may give: a quadrillion (10^15) dollars or units,
+/// the one bound of quote, batch and the API. Far above any entry line; an amount times a
+/// rate stays far below where decimal arithmetic (96 bits, 28 digits) overflows. The steps
+/// that relate two amounts to each other are checked where they are made ([`scaled`],
+/// [`percent_of`]), and a duty past [`MAX_DUTY`] is refused.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
 
 /// An in-transit rule ("loaded before D") is mentioned in the warnings of a quote without a
@@ -1520,7 +1520,7 @@ impl Engine {
                     return None;
                 }
                 let mut value = contents.basis_value(*basis, e);
-                let mut basis_name = basis_name(*basis).to_string();
+                let mut basis_name = basis.name().to_string();
                 if !portion_off.is_zero() {
                     value = (value - portion_off).max(Decimal::ZERO);
                     basis_name = "non_us_content".into();
@@ -1927,10 +1927,6 @@ fn targets(entry: &str, m: &Measure) -> bool {
         Some(g) => m.group == g,
         None => m.id == entry,
     }
-}
-
-fn basis_name(b: Basis) -> &'static str {
-    b.name()
 }
 
 /// The percent of a plain ad valorem rate (`Free` is 0).

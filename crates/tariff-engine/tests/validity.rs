@@ -28,65 +28,54 @@ fn comparable(q: &Quote) -> String {
 #[test]
 fn validity_is_exact_on_every_covered_day() {
     let engine = Engine::embedded().expect("embedded data loads");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
     let first = engine.schedule().first_date();
     // Past both horizons, through the later dates the measures carry (2026-11-10, 2026-12-04,
     // 2027-01-01): the validities stop at each horizon.
     let last = jiff::civil::date(2027, 1, 31);
     let (mut entries, mut quotes, mut periods, mut failures) = (0, 0, 0, Vec::new());
-    for path in &files {
-        let file: CaseFile =
-            serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        for case in file.cases {
-            entries += 1;
-            let mut e = case.entry.clone();
-            let mut d = first;
-            // The validity in force and the quote it was found with.
-            let mut current: Option<(tariff_engine::Validity, String)> = None;
-            while d <= last {
-                e.entry_date = d;
-                let result = engine.quote_valid(&e);
-                quotes += 1;
-                match (result, &current) {
-                    (Ok((q, v)), Some((cv, cq))) if cv.contains(d) => {
-                        if comparable(&q) != *cq {
-                            failures.push(format!(
+    for (name, entry) in case_entries() {
+        entries += 1;
+        let mut e = entry;
+        let mut d = first;
+        // The validity in force and the quote it was found with.
+        let mut current: Option<(tariff_engine::Validity, String)> = None;
+        while d <= last {
+            e.entry_date = d;
+            let result = engine.quote_valid(&e);
+            quotes += 1;
+            match (result, &current) {
+                (Ok((q, v)), Some((cv, cq))) if cv.contains(d) => {
+                    if comparable(&q) != *cq {
+                        failures.push(format!(
                                 "{}: {d} lies in the validity {}..{} found on an earlier day but quotes differently",
-                                case.name, cv.from, cv.until
+                                name, cv.from, cv.until
                             ));
-                        }
-                        if v != *cv {
-                            failures.push(format!(
-                                "{}: {d}: validity {}..{} differs from {}..{} of the same period",
-                                case.name, v.from, v.until, cv.from, cv.until
-                            ));
-                        }
                     }
-                    (Ok((q, v)), _) => {
-                        if !v.contains(d) {
-                            failures.push(format!("{}: {d} outside its own validity", case.name));
-                        }
-                        if let Some((cv, _)) = &current
-                            && cv.until != d
-                        {
-                            failures.push(format!(
-                                "{}: validity ended {} but the next starts on {d}",
-                                case.name, cv.until
-                            ));
-                        }
-                        periods += 1;
-                        current = Some((v, comparable(&q)));
+                    if v != *cv {
+                        failures.push(format!(
+                            "{}: {d}: validity {}..{} differs from {}..{} of the same period",
+                            name, v.from, v.until, cv.from, cv.until
+                        ));
                     }
-                    (Err(_), _) => current = None,
                 }
-                d = d.tomorrow().unwrap();
+                (Ok((q, v)), _) => {
+                    if !v.contains(d) {
+                        failures.push(format!("{}: {d} outside its own validity", name));
+                    }
+                    if let Some((cv, _)) = &current
+                        && cv.until != d
+                    {
+                        failures.push(format!(
+                            "{}: validity ended {} but the next starts on {d}",
+                            name, cv.until
+                        ));
+                    }
+                    periods += 1;
+                    current = Some((v, comparable(&q)));
+                }
+                (Err(_), _) => current = None,
             }
+            d = d.tomorrow().unwrap();
         }
     }
     eprintln!("{entries} entries, {quotes} quotes, {periods} validity periods");

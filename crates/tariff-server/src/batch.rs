@@ -10,8 +10,9 @@
 //! quoted rows carry their 1-based `row` number; `?output=rejects` answers the same file with
 //! the rejections instead (`row,column,reason,raw`), and the response header
 //! `x-tariff-output` says which of the two a response is. `?output=all` answers both at once,
-//! with the counts, as one JSON object once the job is done (`read = quoted + rejected`). A header that cannot be used (a
-//! required column missing) is a 400 naming `header` before anything is streamed.
+//! with the counts, as one JSON object once the job is done (`read = quoted + rejected`). A
+//! header that cannot be used (a required column missing) is a 400 naming `header` before
+//! anything is streamed.
 
 use crate::AppState;
 use crate::api::{query_pairs, read_body};
@@ -43,6 +44,21 @@ impl Write for ChannelWriter {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// How a job of the API runs: one worker thread; as `tariff batch`, no memo for detail rows
+/// (see `Options::memo_periods`).
+fn job_options(detail: bool) -> Options {
+    Options {
+        threads: 1,
+        detail,
+        memo_periods: if detail {
+            0
+        } else {
+            Options::default().memo_periods
+        },
+        ..Options::default()
     }
 }
 
@@ -100,17 +116,7 @@ async fn whole(
     let engine = s.engine.clone();
     let summary = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let opts = Options {
-            threads: 1,
-            detail,
-            memo_periods: if detail {
-                0
-            } else {
-                Options::default().memo_periods
-            },
-            ..Options::default()
-        };
-        tariff_batch::run(&engine, job, &opts, &|_| {})
+        tariff_batch::run(&engine, job, &job_options(detail), &|_| {})
     })
     .await
     .map_err(ApiError::internal)?
@@ -195,18 +201,8 @@ pub async fn batch(State(s): State<AppState>, req: Request) -> Result<Response, 
                 rejects,
             })
         })();
-        let opts = Options {
-            threads: 1,
-            detail,
-            // As `tariff batch`: no memo for detail rows (see `Options::memo_periods`).
-            memo_periods: if detail {
-                0
-            } else {
-                Options::default().memo_periods
-            },
-            ..Options::default()
-        };
-        let result = made.and_then(|job| tariff_batch::run(&engine, job, &opts, &|_| {}));
+        let result =
+            made.and_then(|job| tariff_batch::run(&engine, job, &job_options(detail), &|_| {}));
         match result {
             Ok(summary) => tracing::info!(
                 read = summary.read,

@@ -174,30 +174,10 @@ fn shutdown_ends_within_the_deadline_with_a_client_still_open() {
         ..common::test_config()
     })
     .expect("state");
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            addr_tx
-                .send(listener.local_addr().expect("addr"))
-                .expect("send");
-            let stop = async {
-                let _ = stop_rx.await;
-            };
-            let _ = tariff_server::serve_until(listener, state, stop).await;
-            done_tx.send(Instant::now()).expect("done");
-        });
+    let (addr, done_rx) = common::serve_until(state, async {
+        let _ = stop_rx.await;
     });
-    let addr = addr_rx.recv().expect("address");
     let mut slow = std::net::TcpStream::connect(addr).expect("connect");
     slow.write_all(STALLED_POST).expect("write");
     std::thread::sleep(Duration::from_millis(200));

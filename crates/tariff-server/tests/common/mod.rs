@@ -30,7 +30,21 @@ pub struct Server {
 pub fn start(config: tariff_server::Config) -> (String, Arc<Engine>) {
     let state = tariff_server::AppState::embedded(config).expect("embedded data");
     let engine = state.engine.clone();
+    let (addr, _) = serve_until(state, std::future::pending());
+    (format!("http://{addr}"), engine)
+}
+
+/// Serves `state` on 127.0.0.1:0 on its own runtime thread until `stop` completes; returns
+/// the address, and a receiver told the moment the server has ended.
+pub fn serve_until(
+    state: tariff_server::AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (
+    std::net::SocketAddr,
+    std::sync::mpsc::Receiver<std::time::Instant>,
+) {
     let (tx, rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -42,11 +56,11 @@ pub fn start(config: tariff_server::Config) -> (String, Arc<Engine>) {
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let _ = tariff_server::serve(listener, state).await;
+            let _ = tariff_server::serve_until(listener, state, stop).await;
+            let _ = done_tx.send(std::time::Instant::now());
         });
     });
-    let addr = rx.recv().expect("server address");
-    (format!("http://{addr}"), engine)
+    (rx.recv().expect("server address"), done_rx)
 }
 
 /// The shared server.
