@@ -162,7 +162,7 @@ pub fn line_gaps(
                 duty_claimed: c.total_duty,
                 claim: spi,
                 stack: stack.join("; "),
-                incomplete: q.warnings.iter().any(|w| w.starts_with("incomplete:")),
+                incomplete: q.warnings.iter().any(|w| w.code.is_incomplete()),
                 gap: q.total_duty - r.census_duty,
             })
         })

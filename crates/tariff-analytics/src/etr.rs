@@ -45,7 +45,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tariff_engine::{Engine, Entry};
+use tariff_engine::{Engine, Entry, Field, QuoteError, WarningCode};
 use tariff_hts::HtsCode;
 use tariff_hts::rate::{Basis, Rate};
 
@@ -462,11 +462,14 @@ impl<'a> Pricer<'a> {
         &self,
         row: &BasketRow,
         date: Date,
-    ) -> Result<(tariff_engine::Quote, Option<String>, bool), String> {
+    ) -> Result<(tariff_engine::Quote, Option<String>, bool), QuoteError> {
         let mut fallback = false;
         let mut hts = row.hts;
         if self.engine.schedule().entry_line(&hts, date).is_err() {
-            hts = row.hts.truncate(8).ok_or("no 8-digit subheading")?;
+            hts = row.hts.truncate(8).ok_or_else(|| QuoteError::Input {
+                field: Field::Hts,
+                message: "no 8-digit subheading".into(),
+            })?;
             fallback = true;
         }
         let mut e = Entry::new(hts, &row.origin, date, row.value);
@@ -478,14 +481,14 @@ impl<'a> Pricer<'a> {
             e.copper_content = Some(v);
         }
         let (q, spi) = match self.spi {
-            SpiPolicy::None => (self.engine.quote(&e).map_err(|err| err.to_string())?, None),
-            SpiPolicy::Eligible => self.engine.best_claim(&e).map_err(|err| err.to_string())?,
+            SpiPolicy::None => (self.engine.quote(&e)?, None),
+            SpiPolicy::Eligible => self.engine.best_claim(&e)?,
         };
         Ok((q, spi, fallback))
     }
 
     /// Prices a row on a date ([`Pricer::quote`]).
-    pub fn price(&self, row: &BasketRow, date: Date) -> Result<Priced, String> {
+    pub fn price(&self, row: &BasketRow, date: Date) -> Result<Priced, QuoteError> {
         let (q, spi, fallback) = self.quote(row, date)?;
         let mut by_authority: Vec<(String, Decimal)> = Vec::new();
         for l in &q.lines {
@@ -505,8 +508,8 @@ impl<'a> Pricer<'a> {
             content_fallback: q
                 .warnings
                 .iter()
-                .any(|w| w.contains("content, which was not given")),
-            incomplete: q.warnings.iter().any(|w| w.starts_with("incomplete:")),
+                .any(|w| w.code == WarningCode::ContentAssumed),
+            incomplete: q.warnings.iter().any(|w| w.code.is_incomplete()),
             spi,
             hts8_fallback: fallback,
         })
@@ -624,22 +627,25 @@ pub struct Estimate {
 }
 
 /// The kind of a refusal: the field and the message without the numbers and dates in it.
-fn reason_key(err: &str) -> String {
-    if err.contains("is not in the schedule in force") {
-        return "hts: the HTS number (and its 8-digit subheading) is not in the schedule".into();
+fn reason_key(err: &QuoteError) -> String {
+    match err {
+        QuoteError::UnknownCode { .. } => {
+            "hts: the HTS number (and its 8-digit subheading) is not in the schedule".into()
+        }
+        QuoteError::NeedsQuantity { code, rate, reason } => {
+            let rest = format!("{rate:?} of {code}: {reason}");
+            let rate: String = rest.chars().take(50).collect();
+            format!("quantity: no quantity for the base rate {rate}…")
+        }
+        other => other.to_string().chars().take(80).collect(),
     }
-    if let Some(rest) = err.strip_prefix("quantity: base rate ") {
-        let rate: String = rest.chars().take(50).collect();
-        return format!("quantity: no quantity for the base rate {rate}…");
-    }
-    err.chars().take(80).collect()
 }
 
 /// Prices every row of the basket on one date.
 pub fn estimate(engine: &Engine, basket: &Basket, date: Date) -> Result<Estimate, AnalyticsError> {
     check_date(engine, date)?;
     let pricer = Pricer::with_options(engine, &basket.options)?;
-    let priced: Vec<Result<Priced, String>> = basket
+    let priced: Vec<Result<Priced, QuoteError>> = basket
         .rows
         .par_iter()
         .map(|r| pricer.price(r, date))

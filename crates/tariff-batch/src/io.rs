@@ -961,24 +961,10 @@ impl ParquetSink {
         // they cost two comparisons of every text (5 M lines: 2% of the instructions).
         let distinct = |name: &str| {
             let name = name.trim();
-            let known = |k: &str| k.eq_ignore_ascii_case(name);
             !detail
                 && layout.names.iter().any(|n| n.trim() == name)
-                && (!crate::row::KNOWN.iter().any(|k| known(k))
-                    || [
-                        "value",
-                        "quantity",
-                        "qty",
-                        "us_content",
-                        "steel_content",
-                        "aluminum_content",
-                        "copper_content",
-                        "metal_weight_percent",
-                        "processing_value",
-                        "us_components",
-                    ]
-                    .iter()
-                    .any(|k| known(k)))
+                && tariff_engine::Field::from_name(name)
+                    .is_none_or(|f| f.kind() == tariff_engine::input::Kind::Amount)
         };
         for f in schema.fields() {
             let path = || parquet::schema::types::ColumnPath::from(f.name().as_str());

@@ -49,7 +49,7 @@ use rust_decimal::Decimal;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
-use tariff_engine::{Engine, QuoteError};
+use tariff_engine::Engine;
 
 /// Why a batch stopped (rows that cannot be quoted are not errors: they are rejections).
 #[derive(Debug, thiserror::Error)]
@@ -373,10 +373,7 @@ fn process_part(
                 let prepared = prepared[i].unwrap_or_else(|| pricer.prepare(e));
                 pricer
                     .price_prepared(e, &prepared, &mut sum.memo, &mut write)
-                    .map_err(|err| match err {
-                        QuoteError::Input { field, message } => (field.to_string(), message),
-                        other => (String::new(), other.to_string()),
-                    })
+                    .map_err(|err| (err.field().name().to_string(), err.message()))
             }
         };
         match priced {

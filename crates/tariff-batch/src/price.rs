@@ -353,7 +353,12 @@ impl Stack {
                 });
             }
         }
-        let warnings = q.warnings.join(" | ");
+        let warnings = q
+            .warnings
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
         let plain = |t: &str| !t.contains([',', '"', '\r', '\n']);
         Stack {
             rates,
@@ -816,7 +821,7 @@ impl<'e> Pricer<'e> {
             .filter(|r| *r == q.revision)
             .or_else(|| self.revisions.iter().copied().find(|r| *r == q.revision))
             .ok_or_else(|| QuoteError::Input {
-                field: "entry_date",
+                field: tariff_engine::Field::EntryDate,
                 message: format!("revision {} is not in the schedule", q.revision),
             })
     }
@@ -1100,7 +1105,7 @@ impl<'e> Pricer<'e> {
         let needle = v.normalize().to_string();
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let quotes_value = |t: &str| finder.find(t.as_bytes()).is_some();
-        if q.warnings.iter().any(|w| quotes_value(w))
+        if q.warnings.iter().any(|w| quotes_value(w.as_str()))
             || q.lines
                 .iter()
                 .any(|l| quotes_value(&l.rate) || l.note.as_deref().is_some_and(quotes_value))

@@ -4,53 +4,18 @@ use crate::BatchError;
 use csv::ByteRecord;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use tariff_engine::{Entry, Mode};
+use tariff_engine::Entry;
+use tariff_engine::input::{Field, Kind};
 
-/// The input columns `tariff batch` understands, in `tariff quote` order. The first four are
-/// required.
-pub const KNOWN: [&str; 20] = [
-    "hts",
-    "origin",
-    "entry_date",
-    "value",
-    "quantity",
-    "spi",
-    "us_content",
-    "steel_content",
-    "aluminum_content",
-    "copper_content",
-    "loaded_on",
-    "export_country",
-    "mode",
-    "transshipped",
-    "metal_weight_percent",
-    "metal_melted_in_us",
-    "declared",
-    "chapter98",
-    "processing_value",
-    "us_components",
-];
+/// The input columns `tariff batch` understands: the entry fields' canonical names
+/// ([`Field::ALL`], in `tariff quote` order; each also read under its aliases, such as `qty`
+/// and `date`). The first four are required.
+pub const KNOWN: [&str; Field::ALL.len()] = Field::NAMES;
 
-const HTS: usize = 0;
-const ORIGIN: usize = 1;
-const DATE: usize = 2;
-const VALUE: usize = 3;
-const QUANTITY: usize = 4;
-const SPI: usize = 5;
-const US: usize = 6;
-const STEEL: usize = 7;
-const ALUMINUM: usize = 8;
-const COPPER: usize = 9;
-const LOADED: usize = 10;
-const EXPORT: usize = 11;
-const MODE: usize = 12;
-const TRANSSHIPPED: usize = 13;
-const METAL_WEIGHT: usize = 14;
-const MELTED_US: usize = 15;
-const DECLARED: usize = 16;
-const CHAPTER98: usize = 17;
-const PROCESSING: usize = 18;
-const US_COMPONENTS: usize = 19;
+const HTS: usize = Field::Hts as usize;
+const ORIGIN: usize = Field::Origin as usize;
+const DATE: usize = Field::EntryDate as usize;
+const VALUE: usize = Field::Value as usize;
 
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,8 +78,9 @@ pub struct Dates {
 }
 
 impl Layout {
-    /// Reads a header. Names are matched to [`KNOWN`] trimmed and case-insensitively (`qty`
-    /// is taken for `quantity`); any other column is carried through.
+    /// Reads a header. Names are matched to the entry fields ([`Field::from_name`]: trimmed,
+    /// in any case, canonical or alias, so `qty` is `quantity` and `date` is `entry_date`);
+    /// any other column is carried through.
     pub fn new(names: Vec<String>) -> Result<Layout, BatchError> {
         Layout::with_dates(names, Dates::default())
     }
@@ -124,13 +90,7 @@ impl Layout {
     pub fn with_dates(names: Vec<String>, dates: Dates) -> Result<Layout, BatchError> {
         let mut index = [None; KNOWN.len()];
         for (i, n) in names.iter().enumerate() {
-            let lower = n.trim().to_ascii_lowercase();
-            let lower = if lower == "qty" {
-                "quantity".into()
-            } else {
-                lower
-            };
-            if let Some(k) = KNOWN.iter().position(|k| *k == lower) {
+            if let Some(k) = Field::from_name(n).map(|f| f as usize) {
                 if index[k].is_some() {
                     return Err(BatchError::Header(format!(
                         "column {:?} appears twice",
@@ -244,12 +204,8 @@ impl Layout {
                 Ok(t)
             }
         };
-        let hts = tariff_engine::parse_hts(&required(HTS)?).map_err(|e| match e {
-            tariff_engine::QuoteError::Input { message, .. } => fail(HTS, message),
-            other => fail(HTS, other.to_string()),
-        })?;
+        let hts = tariff_engine::input::parse_code(&required(HTS)?).map_err(|m| fail(HTS, m))?;
         let origin = required(ORIGIN)?;
-        let date = |t: &str| iso_date(t).map_or_else(|| tariff_engine::parse_date(t), Ok);
         let a_date = |k: usize| {
             optional(
                 cell(k),
@@ -257,7 +213,7 @@ impl Layout {
                     Cell::Date(d) => Some(*d),
                     _ => None,
                 },
-                date,
+                tariff_engine::parse_date,
             )
             .map_err(|m| fail(k, m))
         };
@@ -268,7 +224,7 @@ impl Layout {
                     Cell::Number(n) => Some(*n),
                     _ => None,
                 },
-                money,
+                tariff_engine::parse_amount,
             )
             .map_err(|m| fail(k, m))
         };
@@ -293,92 +249,25 @@ impl Layout {
             Entry::new(hts, &origin.to_ascii_uppercase(), entry_date, value)
         };
         // Each optional column only when the input has it (an entry's fields default to
-        // none): most files have a few of them. Columns are read in the same order as ever,
-        // so a row with several bad fields is rejected for the same one.
-        for (k, field) in [
-            (QUANTITY, &mut e.quantity),
-            (US, &mut e.us_content),
-            (STEEL, &mut e.steel_content),
-            (ALUMINUM, &mut e.aluminum_content),
-            (COPPER, &mut e.copper_content),
-        ] {
+        // none): most files have a few of them. Columns are read in the order of
+        // [`Field::ALL`], so a row with several bad fields is rejected for the first.
+        for field in &Field::ALL[VALUE + 1..] {
+            let k = *field as usize;
             if present(k) {
-                *field = a_number(k)?;
-            }
-        }
-        if present(SPI) {
-            let spi = text(SPI);
-            if !spi.is_empty() {
-                e.spi = Some(spi.into_owned());
-            }
-        }
-        if present(LOADED) {
-            e.loaded_on = a_date(LOADED)?;
-        }
-        if present(EXPORT) {
-            let export = text(EXPORT);
-            if !export.is_empty() {
-                e.export_country = Some(export.to_ascii_uppercase());
-            }
-        }
-        if present(MODE) {
-            let mode = text(MODE);
-            if !mode.is_empty() {
-                e.mode = Some(mode.parse::<Mode>().map_err(|m| fail(MODE, m))?);
-            }
-        }
-        let yes_no = |k: usize| {
-            let t = text(k);
-            let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-            if t.is_empty() || is(["false", "no", "0", "n"]) {
-                Ok(false)
-            } else if is(["true", "yes", "1", "y"]) {
-                Ok(true)
-            } else {
-                Err(fail(
-                    k,
-                    format!(
-                        "{:?} is not a yes/no value (true, false, yes, no, 1, 0)",
-                        t.to_ascii_lowercase()
-                    ),
-                ))
-            }
-        };
-        if present(TRANSSHIPPED) {
-            e.transshipped = yes_no(TRANSSHIPPED)?;
-        }
-        if present(METAL_WEIGHT) {
-            e.metal_weight_percent = a_number(METAL_WEIGHT)?;
-        }
-        if present(MELTED_US) {
-            e.metal_melted_in_us = yes_no(MELTED_US)?;
-        }
-        if present(DECLARED) {
-            // Declared Chapter 99 headings, separated by `;` or spaces.
-            e.declared = text(DECLARED)
-                .split(|c: char| c == ';' || c.is_whitespace())
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .collect();
-        }
-        if present(CHAPTER98) {
-            let provision = text(CHAPTER98);
-            if !provision.is_empty() {
-                e.chapter98 = Some(
-                    tariff_hts::HtsCode::parse(&provision)
-                        .map_err(|err| fail(CHAPTER98, err.to_string()))?,
-                );
-            }
-        }
-        for (k, field) in [
-            (PROCESSING, &mut e.processing_value),
-            (US_COMPONENTS, &mut e.us_components),
-        ] {
-            if present(k) {
-                *field = a_number(k)?;
+                set(&mut e, *field, cell(k)).map_err(|m| fail(k, m))?;
             }
         }
         Ok(e)
+    }
+}
+
+/// Sets an optional field of an entry from its cell: a typed cell's value directly, text
+/// through [`Entry::set`].
+fn set(e: &mut Entry, field: Field, c: Cell<'_>) -> Result<(), String> {
+    match (field.kind(), c) {
+        (Kind::Date, Cell::Date(d)) => e.set_date(field, d),
+        (Kind::Amount, Cell::Number(n)) => e.set_amount(field, n),
+        (_, c) => e.set(field, &c.text()),
     }
 }
 
@@ -410,58 +299,6 @@ fn trim(s: &str) -> &str {
         [only] if keep(only) => s,
         _ => s.trim(),
     }
-}
-
-/// A `YYYY-MM-DD` date read directly (the common case; anything else goes to jiff's parser).
-fn iso_date(t: &str) -> Option<Date> {
-    let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0i16, |a, c| {
-            c.is_ascii_digit().then(|| a * 10 + i16::from(c - b'0'))
-        })
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
-}
-
-/// A money or quantity field, in the one grammar of the tools ([`tariff_engine::parse_amount`]);
-/// plain `digits[.digits]` read directly first. Never a float.
-pub fn money(t: &str) -> Result<Decimal, String> {
-    if let Some(d) = plain_decimal(t.as_bytes()) {
-        return Ok(d);
-    }
-    tariff_engine::parse_amount(t)
-}
-
-/// `digits[.digits]` of at most 18 digits read directly, as rust_decimal reads it (the
-/// scale is the number of digits after the point); `None` for anything else (signs,
-/// separators, exponents, longer numbers go to rust_decimal's parser).
-fn plain_decimal(b: &[u8]) -> Option<Decimal> {
-    let (mut m, mut digits, mut scale, mut point) = (0u64, 0u32, 0u32, false);
-    for &c in b {
-        match c {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(c - b'0');
-                digits += 1;
-                if point {
-                    scale += 1;
-                }
-                if digits > 18 {
-                    return None;
-                }
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
-    }
-    // "5." and "." are rust_decimal's to judge.
-    if digits == 0 || (point && scale == 0) {
-        return None;
-    }
-    Some(Decimal::from_i128_with_scale(i128::from(m), scale))
 }
 
 /// The raw row, CSV-encoded on one line: bytes that are not UTF-8 written `\\xNN`, and at most
@@ -498,7 +335,7 @@ pub const MAX_RAW: usize = 4096;
 
 #[cfg(test)]
 mod tests {
-    use super::{Layout, MAX_RAW, iso_date, plain_decimal, raw_row};
+    use super::{Layout, MAX_RAW, raw_row};
     use csv::ByteRecord;
 
     /// A rejection quotes the row's bytes: invalid UTF-8 escaped, not replaced; a huge row cut.
@@ -563,6 +400,41 @@ mod tests {
         assert!(reason.contains("not valid UTF-8"), "{reason}");
     }
 
+    /// A header names the entry fields by their canonical names or aliases, in any case.
+    #[test]
+    fn aliases_name_the_same_columns() {
+        let names = [
+            "HTS",
+            "origin",
+            "Date",
+            "value",
+            "qty",
+            "declare",
+            "Entry-Ref",
+        ];
+        let layout = Layout::new(names.map(String::from).to_vec()).expect("layout");
+        let rec = ByteRecord::from(vec![
+            "2204.21.50",
+            "FR",
+            "2025-01-15",
+            "5000",
+            "1000",
+            "9903.01.30, 9903.01.31",
+            "A-1",
+        ]);
+        let e = layout.entry(&rec).expect("an entry");
+        assert_eq!(e.entry_date, jiff::civil::date(2025, 1, 15));
+        assert_eq!(e.quantity, Some(rust_decimal::Decimal::from(1000)));
+        assert_eq!(e.declared, ["9903.01.30", "9903.01.31"]);
+        let err = Layout::new(
+            ["hts", "origin", "date", "entry_date", "value"]
+                .map(String::from)
+                .to_vec(),
+        )
+        .expect_err("the same field twice");
+        assert!(err.to_string().contains("entry_date"), "{err}");
+    }
+
     /// `trim` is `str::trim`.
     #[test]
     fn trim_is_strs() {
@@ -581,76 +453,6 @@ mod tests {
             "é",
         ] {
             assert_eq!(super::trim(t), t.trim(), "{t:?}");
-        }
-    }
-
-    /// The direct reading of plain numbers is rust_decimal's, scale included.
-    #[test]
-    fn plain_decimal_is_rust_decimals() {
-        let mut next = crate::testing::splitmix(5);
-        let mut cases: Vec<String> = [
-            "0",
-            "00",
-            "0.0",
-            "007",
-            "1.50",
-            "123456789012345678",
-            "1234567890123456789",
-            "0.000000000000000001",
-            ".5",
-            "5.",
-            "1.2.3",
-            "",
-            "-1",
-            "+1",
-            "1e3",
-            "1,000",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for _ in 0..100_000 {
-            let x = next();
-            let int = (x >> 20) % 10u64.pow((x % 13) as u32 + 1);
-            let frac = (x >> 7) % 1000;
-            cases.push(match x % 3 {
-                0 => int.to_string(),
-                1 => format!("{int}.{frac}"),
-                _ => format!("{int}.{frac:03}"),
-            });
-        }
-        for t in cases {
-            if let Some(d) = plain_decimal(t.as_bytes()) {
-                let r: rust_decimal::Decimal = t.parse().unwrap();
-                assert_eq!(d, r, "{t}");
-                assert_eq!(d.to_string(), r.to_string(), "{t}");
-            }
-        }
-        assert_eq!(plain_decimal(b"29927.76").unwrap().to_string(), "29927.76");
-        assert!(plain_decimal(b"1234567890123456789").is_none());
-    }
-    use jiff::civil::Date;
-
-    /// The direct reading agrees with jiff's parser on every date it accepts, and refuses
-    /// what jiff refuses among `YYYY-MM-DD` shapes.
-    #[test]
-    fn iso_date_is_jiffs() {
-        let mut d = jiff::civil::date(1999, 1, 1);
-        while d < jiff::civil::date(2031, 1, 1) {
-            let t = d.to_string();
-            assert_eq!(iso_date(&t), Some(d));
-            d = d.tomorrow().unwrap();
-        }
-        for t in [
-            "2025-02-29",
-            "2025-13-01",
-            "2025-00-10",
-            "2025-01-32",
-            "2025-1-011",
-            "20x5-01-01",
-            "0000-01-01",
-        ] {
-            assert_eq!(iso_date(t), t.parse::<Date>().ok(), "{t}");
         }
     }
 }

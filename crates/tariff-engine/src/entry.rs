@@ -54,11 +54,12 @@ pub struct Entry {
     /// Country of origin, ISO 3166 alpha-2.
     pub origin: String,
     /// Date of entry for consumption or withdrawal from warehouse for consumption.
+    #[serde(alias = "date")]
     pub entry_date: Date,
     /// Customs value in USD.
     pub value: Decimal,
     /// Quantity in the unit of the line's specific rate, if it has one.
-    #[serde(default)]
+    #[serde(default, alias = "qty")]
     pub quantity: Option<Decimal>,
     /// Special program claimed (SPI code such as `KR` or `S`).
     #[serde(default)]
@@ -102,7 +103,7 @@ pub struct Entry {
     /// Chapter 99 headings the importer declares for facts the entry line cannot show, such
     /// as donations (9903.01.30) or informational materials (9903.01.31): the measures with
     /// the `declared` condition apply only when their heading is declared.
-    #[serde(default)]
+    #[serde(default, alias = "declare")]
     pub declared: Vec<String>,
     /// The Chapter 98 provision under which entry is claimed (`9802.00.80`, `9801.00.10`),
     /// with `hts` the article's Chapter 1-97 number (a Chapter 98 number given as `hts` is
@@ -144,92 +145,6 @@ impl Entry {
             chapter98: None,
             processing_value: None,
             us_components: None,
-        }
-    }
-}
-
-/// Reads an amount or quantity as the tools accept it: decimal digits with at most one point,
-/// optionally a leading `$`, `,` as thousands separators, an exponent (`1e3`, `2.5E-2`), a
-/// leading `-` (which the engine then refuses as negative, naming the field); at most 40
-/// characters; never through a binary float. Not `_`, spaces inside, or anything else. The one
-/// grammar of `tariff quote`, `tariff batch` and the API.
-pub fn parse_amount(text: &str) -> Result<Decimal, String> {
-    let t = text.trim();
-    let bad = || format!("{text:?} is not a number");
-    let body = t.strip_prefix('$').unwrap_or(t);
-    if body.is_empty()
-        || body.len() > 40
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'+' | b'e' | b'E'))
-        || body.starts_with(',')
-    {
-        return Err(bad());
-    }
-    let cleaned: std::borrow::Cow<'_, str> = if body.contains(',') {
-        body.replace(',', "").into()
-    } else {
-        body.into()
-    };
-    cleaned
-        .parse::<Decimal>()
-        .or_else(|_| Decimal::from_scientific(&cleaned))
-        .map_err(|_| bad())
-}
-
-/// Reads a date as the tools accept it: `YYYY-MM-DD` (ISO 8601 extended), nothing else.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let t = text.trim();
-    let b = t.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let bad = || format!("{text:?} is not a date (expected YYYY-MM-DD)");
-    if !shaped {
-        return Err(bad());
-    }
-    t.parse::<Date>().map_err(|_| bad())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{parse_amount, parse_date};
-
-    #[test]
-    fn one_grammar_for_amounts() {
-        for (t, v) in [
-            ("1000", "1000"),
-            ("1,000.50", "1000.50"),
-            ("$1000", "1000"),
-            ("1e3", "1000"),
-            ("2.5E-2", "0.025"),
-            (" 7 ", "7"),
-            ("100000000000000.01", "100000000000000.01"),
-            ("-5", "-5"),
-        ] {
-            assert_eq!(parse_amount(t).unwrap().to_string(), v, "{t}");
-        }
-        for t in [
-            "", "1_000", "1 000", "abc", "NaN", "inf", "0x10", ",5", "$", "1.2.3",
-        ] {
-            assert!(parse_amount(t).is_err(), "{t}");
-        }
-    }
-
-    #[test]
-    fn one_grammar_for_dates() {
-        assert_eq!(parse_date("2025-06-01").unwrap().to_string(), "2025-06-01");
-        for t in [
-            "20250601",
-            "2025-6-1",
-            "2025-06-01T00:00",
-            "2025-02-30",
-            "06/01/2025",
-        ] {
-            assert!(parse_date(t).is_err(), "{t}");
         }
     }
 }

@@ -20,10 +20,12 @@
 //! rounded to 4 decimal places. No rate, country or date is written in this crate.
 
 mod entry;
+pub mod input;
 mod quote;
 
-pub use entry::{Entry, Mode, parse_amount, parse_date};
-pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote, Validity};
+pub use entry::{Entry, Mode};
+pub use input::{Field, parse_amount, parse_date};
+pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote, Validity, Warning, WarningCode};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
@@ -36,21 +38,80 @@ use tariff_measures::{
 };
 use tariff_schedule::{EntryLine, EntryRate, Horizon, LookupError, Schedule};
 
-/// Why a quote could not be made. Each variant names the input field at fault.
+/// Why a quote could not be made. Each variant names the input field at fault
+/// ([`QuoteError::field`]); the text is `field: what is wrong`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuoteError {
     /// An input field is invalid.
     #[error("{field}: {message}")]
     Input {
-        /// The field (`hts`, `origin`, `entry_date`, `value`, `quantity`, …).
-        field: &'static str,
+        /// The field at fault.
+        field: Field,
         /// What is wrong.
         message: String,
     },
+    /// No line with the entry's number (or the Chapter 98 provision's, with `field`
+    /// `chapter98`) is in force on the entry date.
+    #[error("{field}: {error}")]
+    UnknownCode {
+        /// `hts` or `chapter98`.
+        field: Field,
+        /// The schedule's answer: the nearest numbers, the dates the code is in force.
+        error: LookupError,
+    },
+    /// The entry date is outside the dataset (before its first revision), or after the
+    /// schedule's horizon where strict dates were asked for.
+    #[error("entry_date: {0}")]
+    DateOutOfRange(LookupError),
+    /// The line's rate is specific (per unit) and no quantity was given.
+    #[error("quantity: base rate {rate:?} of {code}: {reason}")]
+    NeedsQuantity {
+        /// The line (dotted).
+        code: String,
+        /// Its rate text.
+        rate: String,
+        /// What the rate needs.
+        reason: String,
+    },
+    /// The origin is a column 2 country and the line has no column 2 rate.
+    #[error("hts: {code} has no column 2 rate")]
+    NoColumn2Rate {
+        /// The line (dotted).
+        code: String,
+    },
 }
 
-fn input(field: &'static str, message: impl Into<String>) -> QuoteError {
+impl QuoteError {
+    /// The input field at fault.
+    pub fn field(&self) -> Field {
+        match self {
+            QuoteError::Input { field, .. } | QuoteError::UnknownCode { field, .. } => *field,
+            QuoteError::DateOutOfRange(_) => Field::EntryDate,
+            QuoteError::NeedsQuantity { .. } => Field::Quantity,
+            QuoteError::NoColumn2Rate { .. } => Field::Hts,
+        }
+    }
+
+    /// What is wrong, without the field's name.
+    pub fn message(&self) -> String {
+        let text = self.to_string();
+        let prefix = self.field().name().len() + 2;
+        text.get(prefix..).unwrap_or(&text).to_string()
+    }
+
+    /// The error of a schedule lookup of `field`'s code on the entry date.
+    fn lookup(field: Field, error: LookupError) -> QuoteError {
+        match error {
+            LookupError::DateOutOfRange { .. } | LookupError::AfterHorizon { .. } => {
+                QuoteError::DateOutOfRange(error)
+            }
+            error => QuoteError::UnknownCode { field, error },
+        }
+    }
+}
+
+fn input(field: Field, message: impl Into<String>) -> QuoteError {
     QuoteError::Input {
         field,
         message: message.into(),
@@ -275,10 +336,7 @@ impl Engine {
         let line = self
             .schedule
             .entry_line(hts, date)
-            .map_err(|err| match err {
-                LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
-                _ => input("hts", err.to_string()),
-            })?;
+            .map_err(|err| QuoteError::lookup(Field::Hts, err))?;
         let mut out: Vec<String> = Vec::new();
         let mut push = |code: &str| {
             let base = code.trim_end_matches(['*', '+']);
@@ -409,11 +467,11 @@ impl Engine {
                 .programs
                 .get(&alt)
                 .map_or(alt.as_str(), |p| p.name.as_str());
-            quote.warnings.push(format!(
+            quote.warnings.push(Warning::new(WarningCode::BetterClaim, format!(
                 "SPI {claimed} leaves in place {}, which a claim of {alt} ({name}) would remove: the goods of {} are also eligible for {alt} on this line on this date, if they meet its rules of origin",
                 removed.join(", "),
                 e.origin
-            ));
+            )));
         }
         Ok(())
     }
@@ -424,7 +482,7 @@ impl Engine {
     pub fn check_strict_date(&self, date: jiff::civil::Date) -> Result<(), QuoteError> {
         self.schedule
             .check_strict(date)
-            .map_err(|err| input("entry_date", err.to_string()))
+            .map_err(QuoteError::DateOutOfRange)
     }
 
     /// The warnings every quote of `date` carries for the dataset's horizons: none on or
@@ -432,30 +490,30 @@ impl Engine {
     pub fn horizon_notes(&self, date: jiff::civil::Date) -> Vec<String> {
         let mut out = Vec::new();
         self.horizon_warnings(date, &mut out);
-        out
+        out.into_iter().map(|w| w.text).collect()
     }
 
     /// The warnings of a date past the dataset's horizons (the schedule's line span stops at
     /// each horizon, so the quote's validity does too).
-    fn horizon_warnings(&self, date: jiff::civil::Date, warnings: &mut Vec<String>) {
+    fn horizon_warnings(&self, date: jiff::civil::Date, warnings: &mut Vec<Warning>) {
         let s = &self.schedule;
         let (horizon, _) = s.horizon(date);
         if horizon == Horizon::Within {
             return;
         }
         let last = s.last_revision();
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningCode::AfterScheduleHorizon, format!(
             "after the schedule's horizon: HTS {}, in force from {}, is the newest revision in the dataset, known in force through {}; later revisions are not in the dataset, so the line, its base rates and its footnotes are those of {}",
             last.name,
             last.effective_from,
             s.covered_through(),
             last.name
-        ));
+        )));
         if horizon == Horizon::AfterLaw {
-            warnings.push(format!(
+            warnings.push(Warning::new(WarningCode::AfterLawHorizon, format!(
                 "after the law's horizon: the dataset knows the legal actions through {} (its newest source); measures in force then are taken to continue as their instruments say, and later actions are not known",
                 s.law_known_through()
-            ));
+            )));
         }
     }
 
@@ -467,10 +525,7 @@ impl Engine {
         let (line, line_span) = self
             .schedule
             .entry_line_span(&e.hts, e.entry_date)
-            .map_err(|err| match err {
-                LookupError::DateOutOfRange { .. } => input("entry_date", err.to_string()),
-                _ => input("hts", err.to_string()),
-            })?;
+            .map_err(|err| QuoteError::lookup(Field::Hts, err))?;
         valid.narrow(&line_span);
         self.horizon_warnings(e.entry_date, &mut warnings);
         let claim98 = self.chapter98_claim(e, &line, &mut valid, &mut warnings)?;
@@ -630,9 +685,9 @@ impl Engine {
         let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
         if total_duty > MAX_DUTY {
             let field = if e.quantity.is_some() {
-                "quantity"
+                Field::Quantity
             } else {
-                "value"
+                Field::Value
             };
             return Err(input(
                 field,
@@ -667,11 +722,11 @@ impl Engine {
                 .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
                 .collect();
             if !split.is_empty() {
-                warnings.push(format!(
+                warnings.push(Warning::new(WarningCode::StatisticalSplit, format!(
                     "{} is an 8-digit subheading, and {} name particular 10-digit statistical numbers under it: give the 10-digit number for the exact stack",
                     e.hts,
                     split.into_iter().collect::<Vec<_>>().join(", ")
-                ));
+                )));
             }
         }
         for nm in &self.measures.not_modeled {
@@ -695,7 +750,10 @@ impl Engine {
                 valid.narrow(i);
             }
             if nm.effective.is_none_or(|i| i.contains(e.entry_date)) {
-                warnings.push(format!("incomplete: {} ({})", nm.note, nm.authority.name()));
+                warnings.push(Warning::new(
+                    WarningCode::NotModeled,
+                    format!("incomplete: {} ({})", nm.note, nm.authority.name()),
+                ));
             }
         }
         // Headings the line's footnotes point to that the data does not yet encode.
@@ -703,9 +761,9 @@ impl Engine {
             if let Some((reason, countries)) = self.not_encoded.get(r)
                 && (countries.is_empty() || countries.contains(&e.origin))
             {
-                warnings.push(format!(
+                warnings.push(Warning::new(WarningCode::NotEncoded, format!(
                     "incomplete: {r}, which the line's footnotes reference, is not yet encoded: {reason}"
-                ));
+                )));
             }
         }
         Ok((
@@ -731,7 +789,7 @@ impl Engine {
     fn check_input(&self, e: &Entry) -> Result<(), QuoteError> {
         if e.hts.len() < 8 {
             return Err(input(
-                "hts",
+                Field::Hts,
                 format!(
                     "{} is a heading; an entry line needs an 8- or 10-digit number",
                     e.hts
@@ -740,7 +798,7 @@ impl Engine {
         }
         if !self.measures.countries.is_country(&e.origin) {
             return Err(input(
-                "origin",
+                Field::Origin,
                 format!("{:?} is not an ISO 3166 alpha-2 country code", e.origin),
             ));
         }
@@ -748,16 +806,16 @@ impl Engine {
             && !self.measures.countries.is_country(x)
         {
             return Err(input(
-                "export_country",
+                Field::ExportCountry,
                 format!("{x:?} is not an ISO 3166 alpha-2 country code"),
             ));
         }
         if e.value.is_sign_negative() {
-            return Err(input("value", format!("{} is negative", e.value)));
+            return Err(input(Field::Value, format!("{} is negative", e.value)));
         }
         if e.value > MAX_AMOUNT {
             return Err(input(
-                "value",
+                Field::Value,
                 format!("{} is larger than the limit of {MAX_AMOUNT}", e.value),
             ));
         }
@@ -765,7 +823,7 @@ impl Engine {
             && (w.is_sign_negative() || w > HUNDRED)
         {
             return Err(input(
-                "metal_weight_percent",
+                Field::MetalWeightPercent,
                 format!("{w} is not a percentage from 0 to 100"),
             ));
         }
@@ -774,20 +832,20 @@ impl Engine {
                 Ok(h) if h.digits().starts_with("9903") && h.len() == 8 => {}
                 _ => {
                     return Err(input(
-                        "declared",
+                        Field::Declared,
                         format!("{d:?} is not a Chapter 99 heading (9903.xx.xx)"),
                     ));
                 }
             }
         }
         let fields = [
-            ("quantity", e.quantity),
-            ("us_content", e.us_content),
-            ("steel_content", e.steel_content),
-            ("aluminum_content", e.aluminum_content),
-            ("copper_content", e.copper_content),
-            ("processing_value", e.processing_value),
-            ("us_components", e.us_components),
+            (Field::Quantity, e.quantity),
+            (Field::UsContent, e.us_content),
+            (Field::SteelContent, e.steel_content),
+            (Field::AluminumContent, e.aluminum_content),
+            (Field::CopperContent, e.copper_content),
+            (Field::ProcessingValue, e.processing_value),
+            (Field::UsComponents, e.us_components),
         ];
         for (field, v) in fields {
             if let Some(v) = v {
@@ -800,7 +858,7 @@ impl Engine {
                         format!("{v} is larger than the limit of {MAX_AMOUNT}"),
                     ));
                 }
-                if field != "quantity" && v > e.value {
+                if field != Field::Quantity && v > e.value {
                     return Err(input(
                         field,
                         format!("{v} exceeds the customs value {}", e.value),
@@ -815,7 +873,7 @@ impl Engine {
         &self,
         e: &Entry,
         line: &EntryLine<'_>,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> Result<Base, QuoteError> {
         let rate_basis = |rate: &Rate| {
@@ -828,12 +886,18 @@ impl Engine {
         };
         let amount_of = |rate: &Rate, text: &str| -> Result<Decimal, QuoteError> {
             rate.amount(&rate_basis(rate)).map_err(|err| {
-                let field = if e.quantity.is_none() {
-                    "quantity"
+                if e.quantity.is_none() {
+                    QuoteError::NeedsQuantity {
+                        code: line.code.to_string(),
+                        rate: text.to_string(),
+                        reason: err.to_string(),
+                    }
                 } else {
-                    "hts"
-                };
-                input(field, format!("base rate {text:?} of {}: {err}", line.code))
+                    input(
+                        Field::Hts,
+                        format!("base rate {text:?} of {}: {err}", line.code),
+                    )
+                }
             })
         };
         let ave = |rate: &Rate| -> Option<Decimal> {
@@ -863,8 +927,9 @@ impl Engine {
             }
         }
         if let Some(c2) = self.measures.column2(&e.origin, e.entry_date) {
-            let (text, rate) = first_rate(line.other)
-                .ok_or_else(|| input("hts", format!("{} has no column 2 rate", line.code)))?;
+            let (text, rate) = first_rate(line.other).ok_or_else(|| QuoteError::NoColumn2Rate {
+                code: line.code.to_string(),
+            })?;
             let amount = cents(amount_of(rate, text)?);
             return Ok(Base {
                 line: DutyLine {
@@ -961,15 +1026,16 @@ impl Engine {
                 ) {
                     valid.only_day();
                 }
-                warnings.push(format!(
-                    "SPI {spi} not applied: {eligibility}; column 1 general used"
+                warnings.push(Warning::new(
+                    WarningCode::SpiNotApplied,
+                    format!("SPI {spi} not applied: {eligibility}; column 1 general used"),
                 ));
             }
         }
 
         let (text, rate) = general.ok_or_else(|| {
             input(
-                "hts",
+                Field::Hts,
                 format!(
                     "{} has no parsed column 1 general rate in {}",
                     line.code, line.revision
@@ -1030,7 +1096,7 @@ impl Engine {
         m: &Measure,
         e: &Entry,
         base: &Base,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> bool {
         let c = &m.conditions;
@@ -1047,11 +1113,11 @@ impl Engine {
                 Some(r) if r >= t.percent => {}
                 Some(_) => return false,
                 None => {
-                    warnings.push(format!(
+                    warnings.push(Warning::new(WarningCode::NoAdValoremEquivalent, format!(
                         "{}: the column 1 rate has no ad valorem equivalent, so whether it is at least {}% is unknown; taken as below",
                         m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
                         t.percent
-                    ));
+                    )));
                     return false;
                 }
             }
@@ -1082,11 +1148,11 @@ impl Engine {
                     }
                     let recent = limit.is_some_and(|limit| e.entry_date < limit);
                     if recent {
-                        warnings.push(format!(
+                        warnings.push(Warning::new(WarningCode::LoadingDateMissing, format!(
                         "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
                         m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
                         m.description
-                    ));
+                    )));
                     }
                     return false;
                 }
@@ -1104,11 +1170,11 @@ impl Engine {
                 Some(w) if w < p => {}
                 Some(_) => return false,
                 None => {
-                    warnings.push(format!(
+                    warnings.push(Warning::new(WarningCode::MetalWeightMissing, format!(
                         "{} ({}) applies when the metal is less than {p}% of the article's weight; no metal_weight_percent given, so it was not applied",
                         m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
                         m.description
-                    ));
+                    )));
                     return false;
                 }
             }
@@ -1122,7 +1188,7 @@ impl Engine {
     /// are given. Where more than one charged content is unknown, that value goes to the one
     /// charged at the highest rate (steel, then aluminum, then copper on a tie) and the others
     /// are taken as 0: the contents assumed for one line never add up to more than its value.
-    fn contents(&self, e: &Entry, applied: &[&Measure], warnings: &mut Vec<String>) -> Contents {
+    fn contents(&self, e: &Entry, applied: &[&Measure], warnings: &mut Vec<Warning>) -> Contents {
         let given = [e.steel_content, e.aluminum_content, e.copper_content];
         let mut value = given.map(Option::unwrap_or_default);
         // Per metal: the highest rate charged on it, and the headings charging it.
@@ -1189,13 +1255,13 @@ impl Engine {
             .as_ref()
             .map(|u| format!(" ({})", u.citation))
             .unwrap_or_default();
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningCode::ContentAssumed, format!(
             "{}: the duty is charged on the value of a metal content, which was not given (entry field {}): as CBP instructs for an unknown content, the {} content is taken to be {rest}, and no part of that value is left to the duties it carves that content out of{split}{rule}; give {} for the exact duty",
             headings.join(", "),
             fields.join(", "),
             METALS[pick],
             fields.join(" and "),
-        ));
+        )));
         let mut assumed_zero = [false; 3];
         for &k in unknown.iter().filter(|&&k| k != pick) {
             assumed_zero[k] = true;
@@ -1215,23 +1281,23 @@ impl Engine {
         e: &Entry,
         line: &EntryLine<'s>,
         valid: &mut Validity,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<Option<Claim98<'s>>, QuoteError> {
         let (provision, own) = match e.chapter98 {
             Some(p) => (p, false),
             None if e.hts.chapter() == 98 => (e.hts, true),
             None => {
                 if e.processing_value.is_some() || e.us_components.is_some() {
-                    warnings.push(
+                    warnings.push(Warning::new(WarningCode::Chapter98FieldsIgnored,
                         "processing_value and us_components apply only to an entry claimed under a Chapter 98 provision (chapter98); ignored".into(),
-                    );
+                    ));
                 }
                 return Ok(None);
             }
         };
         if provision.chapter() != 98 || provision.len() < 8 {
             return Err(input(
-                "chapter98",
+                Field::Chapter98,
                 format!(
                     "{provision} is not a Chapter 98 provision (an 8- or 10-digit number of chapter 98)"
                 ),
@@ -1239,7 +1305,7 @@ impl Engine {
         }
         if !own && e.hts.chapter() == 98 {
             return Err(input(
-                "hts",
+                Field::Hts,
                 format!(
                     "{} is in chapter 98: with chapter98 given, hts is the article's Chapter 1-97 number",
                     e.hts
@@ -1252,7 +1318,7 @@ impl Engine {
             let (pline, span) = self
                 .schedule
                 .entry_line_span(&provision, e.entry_date)
-                .map_err(|err| input("chapter98", err.to_string()))?;
+                .map_err(|err| QuoteError::lookup(Field::Chapter98, err))?;
             valid.narrow(&span);
             pline
         };
@@ -1261,7 +1327,7 @@ impl Engine {
             Some(va) => {
                 if own {
                     return Err(input(
-                        "hts",
+                        Field::Hts,
                         format!(
                             "{provision} charges the rate of the article on a part of its value: give the article's Chapter 1-97 number as hts and {provision} as chapter98"
                         ),
@@ -1270,14 +1336,14 @@ impl Engine {
                 let dutiable = match va.dutiable {
                     Dutiable::ProcessingValue => e.processing_value.ok_or_else(|| {
                         input(
-                            "processing_value",
+                            Field::ProcessingValue,
                             format!("{provision} charges duty on the value of the repairs, alterations or processing performed abroad: give it as processing_value"),
                         )
                     })?,
                     Dutiable::ValueLessUsComponents => {
                         let us = e.us_components.ok_or_else(|| {
                             input(
-                                "us_components",
+                                Field::UsComponents,
                                 format!("{provision} charges duty on the full value less the cost or value of the US products assembled abroad: give it as us_components"),
                             )
                         })?;
@@ -1413,7 +1479,7 @@ impl Engine {
         portion_off: Decimal,
         carved: Decimal,
         line: &EntryLine<'_>,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> Option<DutyLine> {
         // Whether a carve-out takes the whole basis turns on content values when given.
@@ -1507,7 +1573,7 @@ impl Engine {
         portion_off: Decimal,
         carved: Decimal,
         mut dl: DutyLine,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> Option<DutyLine> {
         match &m.rate {
@@ -1552,13 +1618,14 @@ impl Engine {
                     }
                 };
                 valid.by_value |= !fixed;
-                let base_ave = base_ave.unwrap_or_else(|| {
-                    warnings.push(format!(
+                let base_ave =
+                    base_ave.unwrap_or_else(|| {
+                        warnings.push(Warning::new(WarningCode::NoAdValoremEquivalent, format!(
                         "{}: the {label} rate has no ad valorem equivalent here; taken as 0%",
                         dl.heading
-                    ));
-                    Decimal::ZERO
-                });
+                    )));
+                        Decimal::ZERO
+                    });
                 let extra = (*percent - base_ave).max(Decimal::ZERO);
                 let mut value = e.value;
                 if !portion_off.is_zero() {
@@ -1646,7 +1713,7 @@ impl Engine {
         &self,
         e: &Entry,
         spi_eligible: bool,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> FeeSummary {
         let mut lines = Vec::new();
@@ -1691,7 +1758,10 @@ impl Engine {
             }
             None => {
                 valid.only_day();
-                warnings.push(format!("no MPF rate in the data for {}", e.entry_date))
+                warnings.push(Warning::new(
+                    WarningCode::FeeRateMissing,
+                    format!("no MPF rate in the data for {}", e.entry_date),
+                ))
             }
         }
         if e.mode == Some(Mode::Vessel) {
@@ -1708,13 +1778,17 @@ impl Engine {
                 }),
                 None => {
                     valid.only_day();
-                    warnings.push(format!("no HMF rate in the data for {}", e.entry_date))
+                    warnings.push(Warning::new(
+                        WarningCode::FeeRateMissing,
+                        format!("no HMF rate in the data for {}", e.entry_date),
+                    ))
                 }
             }
         } else if e.mode.is_none() {
-            warnings.push(
+            warnings.push(Warning::new(
+                WarningCode::ModeMissing,
                 "no mode of transport given: HMF (vessel shipments only) not computed".into(),
-            );
+            ));
         }
         let total = cents(lines.iter().map(|l| l.amount).sum());
         FeeSummary { lines, total }
@@ -1940,5 +2014,5 @@ fn ad_valorem_percent(rate: &Rate) -> Option<Decimal> {
 
 /// Parses an HTS number for an entry (convenience for callers with text).
 pub fn parse_hts(text: &str) -> Result<HtsCode, QuoteError> {
-    HtsCode::parse(text).map_err(|e| input("hts", e.to_string()))
+    HtsCode::parse(text).map_err(|e| input(Field::Hts, e.to_string()))
 }

@@ -34,7 +34,84 @@ pub struct Quote {
     /// Fees, apart from duties.
     pub fees: FeeSummary,
     /// What the quote assumed or could not check.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A remark on a quote: what it assumed or could not check. Written (in JSON, batch files,
+/// the page) as its text; its [`WarningCode`] is stable for programs to test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// What kind of remark.
+    pub code: WarningCode,
+    /// The remark, in words.
+    pub text: String,
+}
+
+impl Warning {
+    /// A remark of a kind.
+    pub fn new(code: WarningCode, text: String) -> Warning {
+        Warning { code, text }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// The kinds of remark a quote makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// The entry date is after the schedule's horizon: the newest revision is taken.
+    AfterScheduleHorizon,
+    /// The entry date is after the law's horizon: later actions are not known.
+    AfterLawHorizon,
+    /// The program claimed leaves a duty another open program would remove.
+    BetterClaim,
+    /// An 8-digit number whose 10-digit lines are treated differently.
+    StatisticalSplit,
+    /// A measure the data records as not modeled applies (the duty is incomplete).
+    NotModeled,
+    /// A heading the line's footnotes reference is not encoded (the duty is incomplete).
+    NotEncoded,
+    /// The special program claimed was refused.
+    SpiNotApplied,
+    /// A rate without an ad valorem equivalent was compared or summed as an assumption.
+    NoAdValoremEquivalent,
+    /// A measure turns on the loading date, which was not given.
+    LoadingDateMissing,
+    /// A measure turns on the metal's share of the weight, which was not given.
+    MetalWeightMissing,
+    /// A duty on a metal content whose value was not given: the content was assumed.
+    ContentAssumed,
+    /// Chapter 98 values given without a Chapter 98 claim were ignored.
+    Chapter98FieldsIgnored,
+    /// The data has no MPF or HMF rate for the date.
+    FeeRateMissing,
+    /// No mode of transport: the HMF was not computed.
+    ModeMissing,
+}
+
+impl WarningCode {
+    /// Whether the quote's duty may be incomplete: a duty applies that the data does not
+    /// model or encode.
+    pub fn is_incomplete(self) -> bool {
+        matches!(self, WarningCode::NotModeled | WarningCode::NotEncoded)
+    }
 }
 
 /// One duty line of the stack.

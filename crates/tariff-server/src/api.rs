@@ -6,7 +6,7 @@
 //! on the blocking pool so the async workers stay free for single quotes.
 
 use crate::AppState;
-use crate::error::{ApiError, from_quote};
+use crate::error::ApiError;
 use crate::params::{ENTRY_FIELDS, Fields, country};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
@@ -115,8 +115,7 @@ fn with(list: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
 }
 
 fn required_date(f: &Fields, name: &str) -> Result<Date, ApiError> {
-    f.date(name)?
-        .ok_or_else(|| ApiError::invalid(name, "required"))
+    f.date(name)?.ok_or_else(|| f.invalid(name, "required"))
 }
 
 /// With `strict_dates`, refuses a date after the schedule's horizon (without it the date is
@@ -126,7 +125,7 @@ fn check_strict(s: &AppState, f: &Fields, name: &str, on: Date) -> Result<(), Ap
         s.engine
             .schedule()
             .check_strict(on)
-            .map_err(|e| ApiError::invalid(name, e.to_string()))?;
+            .map_err(|e| f.invalid(name, e.to_string()))?;
     }
     Ok(())
 }
@@ -144,10 +143,10 @@ async fn blocking<T: Send + 'static>(
 pub async fn quote(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
     let f = inputs.fields(&with(ENTRY_FIELDS, &["strict_dates"]))?;
     let origin = country("origin", f.required("origin")?)?;
-    let on = required_date(&f, "date")?;
-    check_strict(&s, &f, "date", on)?;
+    let on = required_date(&f, "entry_date")?;
+    check_strict(&s, &f, "entry_date", on)?;
     let e = crate::params::entry(&f, &origin, on)?;
-    let q = s.engine.quote(&e).map_err(from_quote)?;
+    let q = s.engine.quote(&e).map_err(|e| f.quote_error(e))?;
     Ok(Json(q).into_response())
 }
 
@@ -161,8 +160,8 @@ struct Compared {
 /// `/api/quote/compare`: the same line from several origins.
 pub async fn compare(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
     let f = inputs.fields(&with(ENTRY_FIELDS, &["origins", "strict_dates"]))?;
-    let on = required_date(&f, "date")?;
-    check_strict(&s, &f, "date", on)?;
+    let on = required_date(&f, "entry_date")?;
+    check_strict(&s, &f, "entry_date", on)?;
     let mut origins: Vec<String> = Vec::new();
     if let Some(o) = f.get("origin") {
         origins.push(country("origin", o)?);
@@ -194,7 +193,7 @@ pub async fn compare(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
             .map(|o| {
                 let mut e = template.clone();
                 e.origin = o.clone();
-                engine.quote(&e).map_err(|err| match from_quote(err) {
+                engine.quote(&e).map_err(|err| match f.quote_error(err) {
                     ApiError::Invalid { field, message } if field == "origin" => {
                         ApiError::invalid("origins", format!("{o}: {message}"))
                     }
@@ -239,9 +238,9 @@ struct History {
 /// events (measure start and end dates, revisions) that changed it.
 pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Response, ApiError> {
     let f = inputs.fields(&with(ENTRY_FIELDS, &["from", "to", "strict_dates"]))?;
-    if f.get("date").is_some() {
-        return Err(ApiError::invalid(
-            "date",
+    if f.get("entry_date").is_some() {
+        return Err(f.invalid(
+            "entry_date",
             "a history takes a range: give from and to (default: the whole dataset)",
         ));
     }
@@ -278,7 +277,9 @@ pub async fn history(State(s): State<AppState>, inputs: Inputs) -> Result<Respon
         .await
         .map_err(|_| ApiError::Unavailable("the server is shutting down"))?;
     let answer = blocking(move || {
-        let periods = engine.periods(&template, from, to).map_err(from_quote)?;
+        let periods = engine
+            .periods(&template, from, to)
+            .map_err(|e| f.quote_error(e))?;
         let events = events(&engine, &periods, from, to);
         Ok(History {
             from,

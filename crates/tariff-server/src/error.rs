@@ -149,13 +149,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Maps an engine error to the API field names (`entry_date` is `date`, `quantity` is `qty`,
-/// `declared` is `declare`, as on the command line).
-pub fn from_quote(e: tariff_engine::QuoteError) -> ApiError {
-    match e {
-        tariff_engine::QuoteError::Input { field, message } => {
-            ApiError::invalid(crate::params::api_name(field), message)
-        }
-        other => ApiError::invalid("entry", other.to_string()),
+/// An engine error: the field at fault by its engine name ([`Fields::quote_error`] names it as
+/// the request spelled it).
+///
+/// [`Fields::quote_error`]: crate::params::Fields::quote_error
+impl From<tariff_engine::QuoteError> for ApiError {
+    fn from(e: tariff_engine::QuoteError) -> ApiError {
+        ApiError::invalid(e.field().name(), e.message())
     }
 }

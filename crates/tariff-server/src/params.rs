@@ -11,7 +11,7 @@
 use crate::error::ApiError;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use tariff_engine::{Entry, Mode};
+use tariff_engine::{Entry, Field};
 
 /// Longest accepted text of one field (lists of origins included).
 const MAX_FIELD_LEN: usize = 2048;
@@ -20,54 +20,15 @@ const MAX_FIELD_LEN: usize = 2048;
 use serde_json::value::RawValue;
 use tariff_engine::MAX_AMOUNT;
 
-/// The fields of one entry line, as on the command line (`tariff quote`).
-pub const ENTRY_FIELDS: &[&str] = &[
-    "hts",
-    "origin",
-    "date",
-    "value",
-    "qty",
-    "spi",
-    "us_content",
-    "steel_content",
-    "aluminum_content",
-    "copper_content",
-    "loaded_on",
-    "export_country",
-    "mode",
-    "transshipped",
-    "metal_weight_percent",
-    "metal_melted_in_us",
-    "declare",
-    "chapter98",
-    "processing_value",
-    "us_components",
-];
-
-/// The API name of an engine field (the engine's `entry_date` is `date`, …).
-pub fn api_name(engine_field: &str) -> &str {
-    match engine_field {
-        "entry_date" => "date",
-        "quantity" => "qty",
-        "declared" => "declare",
-        other => other,
-    }
-}
-
-/// Accepted alternative names (the batch column names).
-fn canonical(name: &str) -> &str {
-    match name {
-        "entry_date" => "date",
-        "quantity" => "qty",
-        "declared" => "declare",
-        other => other,
-    }
-}
+/// The fields of one entry line: the engine's names ([`Field::ALL`]), each also accepted under
+/// its aliases (`date`, `qty`, `declare`).
+pub const ENTRY_FIELDS: &[&str] = &Field::NAMES;
 
 /// The inputs of one request.
 #[derive(Debug, Default, Clone)]
 pub struct Fields {
-    pairs: Vec<(String, String)>,
+    /// (name, as given, text): an entry field by its canonical name.
+    pairs: Vec<(String, String, String)>,
 }
 
 impl Fields {
@@ -114,7 +75,12 @@ impl Fields {
     }
 
     fn push(&mut self, name: String, text: String, allowed: &[&str]) -> Result<(), ApiError> {
-        let canon = canonical(&name).to_string();
+        // An entry field's alias is read as its canonical name where the endpoint takes
+        // entry fields (elsewhere `date` is the endpoint's own parameter).
+        let canon = match Field::from_name(&name) {
+            Some(f) if allowed.contains(&f.name()) => f.name().to_string(),
+            _ => name.clone(),
+        };
         if !allowed.contains(&canon.as_str()) {
             return Err(ApiError::invalid(
                 name,
@@ -123,40 +89,65 @@ impl Fields {
         }
         if text.len() > MAX_FIELD_LEN {
             return Err(ApiError::invalid(
-                canon,
+                name,
                 format!("longer than {MAX_FIELD_LEN} characters"),
             ));
         }
-        if self.pairs.iter().any(|(k, _)| *k == canon) {
-            return Err(ApiError::invalid(canon, "given more than once"));
+        if self.pairs.iter().any(|(k, _, _)| *k == canon) {
+            return Err(ApiError::invalid(name, "given more than once"));
         }
-        self.pairs.push((canon, text));
+        self.pairs.push((canon, name, text));
         Ok(())
+    }
+
+    /// A field's name as the request spelled it (`qty` for `quantity`), or as asked when
+    /// it was not given: errors name the field as the client knows it.
+    pub fn spelled<'a>(&'a self, name: &'a str) -> &'a str {
+        self.pairs
+            .iter()
+            .find(|(k, _, _)| k == name)
+            .map_or(name, |(_, given, _)| given.as_str())
+    }
+
+    /// An invalid-input error for a field, named as the request spelled it.
+    pub fn invalid(&self, name: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(self.spelled(name).to_string(), message)
+    }
+
+    /// An engine error, naming the field as the request spelled it.
+    pub fn quote_error(&self, e: tariff_engine::QuoteError) -> ApiError {
+        match ApiError::from(e) {
+            ApiError::Invalid { field, message } => self.invalid(&field, message),
+            other => other,
+        }
     }
 
     /// The trimmed text of a field; empty counts as absent.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
+            .find(|(k, _, _)| k == name)
+            .map(|(_, _, v)| v.trim())
             .filter(|v| !v.is_empty())
     }
 
     /// A required field.
     pub fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.get(name)
-            .ok_or_else(|| ApiError::invalid(name, "required"))
+        self.get(name).ok_or_else(|| self.invalid(name, "required"))
     }
 
     /// A money amount or quantity: digits with an optional `$` and thousands commas.
     pub fn money(&self, name: &str) -> Result<Option<Decimal>, ApiError> {
-        self.get(name).map(|t| money(name, t)).transpose()
+        self.get(name)
+            .map(|t| money(name, t).map_err(|e| self.respell(e)))
+            .transpose()
     }
 
     /// A date, `YYYY-MM-DD`.
     pub fn date(&self, name: &str) -> Result<Option<Date>, ApiError> {
-        self.get(name).map(|t| date(name, t)).transpose()
+        self.get(name)
+            .map(|t| date(name, t).map_err(|e| self.respell(e)))
+            .transpose()
     }
 
     /// A flag: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`; absent is false.
@@ -164,10 +155,7 @@ impl Fields {
         match self.get(name).map(str::to_ascii_lowercase).as_deref() {
             None | Some("false" | "0" | "no" | "off") => Ok(false),
             Some("true" | "1" | "yes" | "on") => Ok(true),
-            Some(other) => Err(ApiError::invalid(
-                name,
-                format!("{other:?} is not true or false"),
-            )),
+            Some(other) => Err(self.invalid(name, format!("{other:?} is not true or false"))),
         }
     }
 
@@ -182,6 +170,14 @@ impl Fields {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// An error about a field, naming it as the request spelled it.
+    fn respell(&self, e: ApiError) -> ApiError {
+        match e {
+            ApiError::Invalid { field, message } => self.invalid(&field, message),
+            other => other,
+        }
     }
 
     /// A bounded count.
@@ -276,42 +272,19 @@ pub fn country(field: &str, text: &str) -> Result<String, ApiError> {
     }
 }
 
-/// The entry line of a request, for `origin` and `date` (which compare and history vary).
+/// The entry line of a request, for `origin` and the entry date (which compare and history
+/// vary): every other entry field read as [`Entry::set`] reads it, the one grammar of the
+/// tools; bounds (negative amounts, the largest amount) are the engine's when it quotes.
 pub fn entry(f: &Fields, origin: &str, on: Date) -> Result<Entry, ApiError> {
-    let hts = tariff_engine::parse_hts(f.required("hts")?).map_err(crate::error::from_quote)?;
-    let value = money("value", f.required("value")?)?;
+    let hts =
+        tariff_engine::input::parse_code(f.required("hts")?).map_err(|m| f.invalid("hts", m))?;
+    let value = money("value", f.required("value")?).map_err(|e| f.respell(e))?;
     let mut e = Entry::new(hts, origin, on, value);
-    e.quantity = f.money("qty")?;
-    e.spi = f.get("spi").map(|s| s.to_ascii_uppercase());
-    e.us_content = f.money("us_content")?;
-    e.steel_content = f.money("steel_content")?;
-    e.aluminum_content = f.money("aluminum_content")?;
-    e.copper_content = f.money("copper_content")?;
-    e.loaded_on = f.date("loaded_on")?;
-    e.export_country = f
-        .get("export_country")
-        .map(|c| country("export_country", c))
-        .transpose()?;
-    e.mode = f
-        .get("mode")
-        .map(|m| {
-            m.parse::<Mode>()
-                .map_err(|msg| ApiError::invalid("mode", msg))
-        })
-        .transpose()?;
-    e.transshipped = f.flag("transshipped")?;
-    e.metal_weight_percent = f.money("metal_weight_percent")?;
-    e.metal_melted_in_us = f.flag("metal_melted_in_us")?;
-    e.declared = f.list("declare");
-    e.chapter98 = f
-        .get("chapter98")
-        .map(|c| {
-            tariff_engine::parse_hts(c)
-                .map_err(|err| ApiError::invalid("chapter98", err.to_string()))
-        })
-        .transpose()?;
-    e.processing_value = f.money("processing_value")?;
-    e.us_components = f.money("us_components")?;
+    for field in Field::ALL.into_iter().filter(|x| !x.required()) {
+        if let Some(text) = f.get(field.name()) {
+            e.set(field, text).map_err(|m| f.invalid(field.name(), m))?;
+        }
+    }
     Ok(e)
 }
 
@@ -354,9 +327,14 @@ mod tests {
             allowed,
         )
         .unwrap();
-        for k in ["hts", "value", "declare", "spi"] {
+        for k in ["hts", "value", "declared", "spi"] {
             assert_eq!(j.get(k), q.get(k), "{k}");
         }
+        assert_eq!(j.get("declared"), Some("9903.01.30"));
+        assert_eq!(
+            (j.spelled("declared"), q.spelled("declared")),
+            ("declare", "declared")
+        );
         let e = Fields::from_json(br#"{"valeu":1}"#, allowed).unwrap_err();
         assert_eq!(e.field(), Some("valeu"));
         let e = Fields::from_json(br#"{"value":{"x":1}}"#, allowed).unwrap_err();
@@ -371,6 +349,7 @@ mod tests {
             allowed,
         )
         .unwrap_err();
-        assert_eq!(e.field(), Some("date"));
+        // `date` and `entry_date` are one field: the repeat is named as it was spelled.
+        assert_eq!(e.field(), Some("entry_date"));
     }
 }

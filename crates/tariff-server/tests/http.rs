@@ -294,11 +294,20 @@ fn bad_inputs_are_json_errors_naming_the_field() {
             400,
             Some("hts"),
         ),
+        // An absent field is named by its canonical name; a given one as it was spelled.
         (
             "/api/quote?hts=6109.10.00.04&origin=CN&value=1".into(),
             400,
-            Some("date"),
+            Some("entry_date"),
         ),
+        (
+            "/api/quote?hts=6109.10.00.04&origin=CN&entry_date=2025-13-01&value=1".into(),
+            400,
+            Some("entry_date"),
+        ),
+        (format!("/api/quote?{base}&quantity=lots"), 400, Some("quantity")),
+        (format!("/api/quote?{base}&QTY=lots"), 400, Some("QTY")),
+        (format!("/api/quote?{base}&declared=1234"), 400, Some("declared")),
         (
             "/api/quote?hts=6109.10.00.04&origin=CN&date=2025-13-01&value=1".into(),
             400,

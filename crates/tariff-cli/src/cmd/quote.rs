@@ -2,9 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use std::io::Write;
-use tariff_engine::{Engine, Entry, Mode, Quote};
+use tariff_engine::{Engine, Entry, Field, Quote};
 
 /// The command-line inputs of `tariff quote`.
 #[derive(clap::Args)]
@@ -17,8 +16,8 @@ pub struct QuoteArgs {
     origin: Option<String>,
     /// Entry date (YYYY-MM-DD), or use --dates; default: today (said on stderr). A date past
     /// the dataset's horizons is quoted with warnings.
-    #[arg(long)]
-    date: Option<String>,
+    #[arg(long, visible_alias = "date")]
+    entry_date: Option<String>,
     /// Refuse an entry date after the schedule's horizon (the last date the newest HTS
     /// revision in the dataset is known in force) instead of quoting it with a warning.
     #[arg(long)]
@@ -27,8 +26,8 @@ pub struct QuoteArgs {
     #[arg(long, allow_hyphen_values = true)]
     value: String,
     /// Quantity in the unit of the line's specific rate.
-    #[arg(long, allow_hyphen_values = true)]
-    qty: Option<String>,
+    #[arg(long, visible_alias = "qty", allow_hyphen_values = true)]
+    quantity: Option<String>,
     /// Special program claimed (SPI code: KR, S, AU, …).
     #[arg(long)]
     spi: Option<String>,
@@ -65,8 +64,8 @@ pub struct QuoteArgs {
     metal_melted_in_us: bool,
     /// Declare a Chapter 99 exemption heading for a fact the entry line cannot show, such as
     /// donations (9903.01.30) or informational materials (9903.01.31); repeatable.
-    #[arg(long, value_delimiter = ',')]
-    declare: Vec<String>,
+    #[arg(long, visible_alias = "declare", value_delimiter = ',')]
+    declared: Vec<String>,
     /// The Chapter 98 provision under which entry is claimed (9802.00.80, 9801.00.10), with
     /// --hts the article's Chapter 1-97 number.
     #[arg(long)]
@@ -89,56 +88,44 @@ pub struct QuoteArgs {
     json: bool,
 }
 
-fn money(field: &str, s: &Option<String>) -> Result<Option<Decimal>> {
-    s.as_deref()
-        .map(|t| tariff_engine::parse_amount(t).map_err(|m| anyhow::anyhow!("--{field}: {m}")))
-        .transpose()
-}
-
 fn date(field: &str, s: &str) -> Result<Date> {
     super::parse_date(field, s)
 }
 
+/// The entry line of the arguments, each field read as [`Entry::set`] reads it (the one
+/// grammar of the tools); an error names the option.
 fn entry(a: &QuoteArgs, origin: &str, on: Date) -> Result<Entry> {
-    let hts = tariff_engine::parse_hts(&a.hts).map_err(anyhow::Error::from)?;
-    let Some(value) = money("value", &Some(a.value.clone()))? else {
-        bail!("--value is required")
-    };
+    let bad =
+        |field: Field, m: String| anyhow::anyhow!("--{}: {m}", field.name().replace('_', "-"));
+    let hts = tariff_engine::input::parse_code(&a.hts).map_err(|m| bad(Field::Hts, m))?;
+    let value = tariff_engine::parse_amount(&a.value).map_err(|m| bad(Field::Value, m))?;
     let mut e = Entry::new(hts, &origin.trim().to_ascii_uppercase(), on, value);
-    e.quantity = money("qty", &a.qty)?;
-    e.spi = a.spi.clone();
-    e.us_content = money("us-content", &a.us_content)?;
-    e.steel_content = money("steel-content", &a.steel_content)?;
-    e.aluminum_content = money("aluminum-content", &a.aluminum_content)?;
-    e.copper_content = money("copper-content", &a.copper_content)?;
-    e.loaded_on = a
-        .loaded_on
-        .as_deref()
-        .map(|d| date("loaded-on", d))
-        .transpose()?;
-    e.export_country = a
-        .export_country
-        .as_ref()
-        .map(|c| c.trim().to_ascii_uppercase());
-    e.mode = a
-        .mode
-        .as_deref()
-        .map(|m| m.parse::<Mode>().map_err(anyhow::Error::msg))
-        .transpose()?;
+    let texts = [
+        (Field::Quantity, &a.quantity),
+        (Field::Spi, &a.spi),
+        (Field::UsContent, &a.us_content),
+        (Field::SteelContent, &a.steel_content),
+        (Field::AluminumContent, &a.aluminum_content),
+        (Field::CopperContent, &a.copper_content),
+        (Field::LoadedOn, &a.loaded_on),
+        (Field::ExportCountry, &a.export_country),
+        (Field::Mode, &a.mode),
+        (Field::MetalWeightPercent, &a.metal_weight_percent),
+        (Field::Chapter98, &a.chapter98),
+        (Field::ProcessingValue, &a.processing_value),
+        (Field::UsComponents, &a.us_components),
+    ];
+    for (field, text) in texts {
+        if let Some(t) = text {
+            e.set(field, t).map_err(|m| bad(field, m))?;
+        }
+    }
+    for d in &a.declared {
+        e.set(Field::Declared, d)
+            .map_err(|m| bad(Field::Declared, m))?;
+    }
     e.transshipped = a.transshipped;
-    e.metal_weight_percent = money("metal-weight-percent", &a.metal_weight_percent)?;
     e.metal_melted_in_us = a.metal_melted_in_us;
-    e.declared = a.declare.iter().map(|d| d.trim().to_string()).collect();
-    e.chapter98 = a
-        .chapter98
-        .as_deref()
-        .map(|c| {
-            tariff_hts::HtsCode::parse(c.trim())
-                .with_context(|| format!("--chapter98 {c:?} is not an HTS number"))
-        })
-        .transpose()?;
-    e.processing_value = money("processing-value", &a.processing_value)?;
-    e.us_components = money("us-components", &a.us_components)?;
     Ok(e)
 }
 
@@ -146,7 +133,7 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
     let engine = Engine::embedded().context("loading the embedded data")?;
     let on = match &a.dates {
         Some(_) => None,
-        None => Some(super::date_or_today(a.date.as_deref(), a.json)?),
+        None => Some(super::date_or_today(a.entry_date.as_deref(), a.json)?),
     };
     if a.strict_dates
         && let Some(d) = on
