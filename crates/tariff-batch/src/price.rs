@@ -948,9 +948,9 @@ impl<'e> Pricer<'e> {
         {
             // Detail rows cite the revision: keep to its dates.
             let revisions = self.engine.schedule().revisions();
-            valid.split_at(revisions[usize::from(i)].effective_from);
+            valid = valid.cut_at(revisions[usize::from(i)].effective_from);
             if let Some(next) = revisions.get(usize::from(i) + 1) {
-                valid.split_at(next.effective_from);
+                valid = valid.cut_at(next.effective_from);
             }
         }
         let stack = self.stack(Stack::of(&q, self.detail));
@@ -967,8 +967,8 @@ impl<'e> Pricer<'e> {
             None => NOT_LINEAR,
         };
         let period = Period {
-            from: day(valid.from),
-            until: day(valid.until),
+            from: day(valid.from()),
+            until: day(valid.until()),
             derivation,
         };
         let ps = shard.table.entry(hash, key, published);
@@ -1067,7 +1067,7 @@ impl<'e> Pricer<'e> {
         let general_ad_valorem = matches!(general, Rate::Free | Rate::AdValorem { on: None, .. });
         // A general rate that is not ad valorem is fine only where nothing compared its
         // ad valorem equivalent (floors, base-rate conditions).
-        if !general_ad_valorem && valid.by_value {
+        if !general_ad_valorem && valid.by_value() {
             return None;
         }
         let mut base = None;
@@ -1090,7 +1090,7 @@ impl<'e> Pricer<'e> {
                 Some(_) => return None,
                 // The general rate, specific or compound: its amount follows value and
                 // quantity (the rate is the one the engine charged: same amount here).
-                None if l.authority == "base_general" && !valid.by_value => {
+                None if l.authority == "base_general" && !valid.by_value() => {
                     if base_amount(Some(general), e) != Some(Some(l.amount)) {
                         return None;
                     }

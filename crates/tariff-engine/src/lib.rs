@@ -443,11 +443,7 @@ impl Engine {
                 valid.only_day();
                 continue;
             };
-            valid.narrow(&tariff_hts::Interval {
-                from: v.from,
-                until: Some(v.until),
-            });
-            valid.by_value |= v.by_value;
+            valid.merge(&v);
             let rate = |l: &DutyLine| l.rate_percent.unwrap_or_default();
             let removed: Vec<String> = quote
                 .lines
@@ -672,9 +668,7 @@ impl Engine {
             }
         }
         for (id, value) in declared {
-            if let Some((rank, dl)) =
-                self.declaration_line(id, value, e, country, &line, &mut valid)
-            {
+            if let Some((rank, dl)) = self.declaration_line(id, value, country, &line, &mut valid) {
                 lines.push((rank, dl));
             }
         }
@@ -715,10 +709,7 @@ impl Engine {
                 .map(|&i| i as usize)
                 .filter(|&i| self.measures.splits_below(i, code8))
                 .map(|i| &self.measures.measures[i])
-                .filter(|m| {
-                    valid.narrow(&m.effective);
-                    m.effective.contains(e.entry_date)
-                })
+                .filter(|m| valid.in_force(&m.effective))
                 .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
                 .collect();
             if !split.is_empty() {
@@ -746,10 +737,7 @@ impl Engine {
             if !((any_goods || by_note || by_number) && origin) {
                 continue;
             }
-            if let Some(i) = &nm.effective {
-                valid.narrow(i);
-            }
-            if nm.effective.is_none_or(|i| i.contains(e.entry_date)) {
+            if nm.effective.as_ref().is_none_or(|i| valid.in_force(i)) {
                 warnings.push(Warning::new(
                     WarningCode::NotModeled,
                     format!("incomplete: {} ({})", nm.note, nm.authority.name()),
@@ -1105,7 +1093,7 @@ impl Engine {
                 FloorAgainst::General => (base.general_ave, base.fixed_ave.0),
                 FloorAgainst::Applied => (base.applied_ave, base.fixed_ave.1),
             };
-            valid.by_value |= !fixed;
+            valid.depends_on_value(!fixed);
             ave
         };
         if let Some(t) = &c.base_rate_at_least {
@@ -1127,11 +1115,10 @@ impl Engine {
         {
             return false;
         }
-        if let Some(before) = c.entered_before {
-            valid.split_at(before);
-            if e.entry_date >= before {
-                return false;
-            }
+        if let Some(before) = c.entered_before
+            && !valid.before(before)
+        {
+            return false;
         }
         if let Some(before) = c.loaded_before {
             match e.loaded_on {
@@ -1143,10 +1130,7 @@ impl Engine {
                     let limit = before
                         .checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
                         .ok();
-                    if let Some(limit) = limit {
-                        valid.split_at(limit);
-                    }
-                    let recent = limit.is_some_and(|limit| e.entry_date < limit);
+                    let recent = limit.is_some_and(|limit| valid.before(limit));
                     if recent {
                         warnings.push(Warning::new(WarningCode::LoadingDateMissing, format!(
                         "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
@@ -1159,7 +1143,7 @@ impl Engine {
             }
         }
         if let Some(p) = c.us_content_at_least_percent {
-            valid.by_value |= e.us_content.is_some();
+            valid.depends_on_value(e.us_content.is_some());
             match e.us_content {
                 Some(us) if !e.value.is_zero() && us / e.value * HUNDRED >= p => {}
                 _ => return false,
@@ -1405,7 +1389,7 @@ impl Engine {
                 None => share(l.amount),
             });
             if l.rate_percent.is_none() {
-                valid.by_value = true;
+                valid.depends_on_value(true);
             }
         }
         l.basis = va.dutiable.name().into();
@@ -1484,7 +1468,7 @@ impl Engine {
     ) -> Option<DutyLine> {
         // Whether a carve-out takes the whole basis turns on content values when given.
         if !carved.is_zero() && has_content(e) {
-            valid.by_value = true;
+            valid.depends_on_value(true);
         }
         let heading = m
             .heading
@@ -1617,7 +1601,7 @@ impl Engine {
                         (base.applied_ave, "applied column 1", base.fixed_ave.1)
                     }
                 };
-                valid.by_value |= !fixed;
+                valid.depends_on_value(!fixed);
                 let base_ave =
                     base_ave.unwrap_or_else(|| {
                         warnings.push(Warning::new(WarningCode::NoAdValoremEquivalent, format!(
@@ -1671,7 +1655,6 @@ impl Engine {
         &self,
         id: &str,
         value: Decimal,
-        e: &Entry,
         country: usize,
         line: &EntryLine<'_>,
         valid: &mut Validity,
@@ -1681,8 +1664,7 @@ impl Engine {
         if !self.measures.covers_country_at(i, country) {
             return None;
         }
-        valid.narrow(&m.effective);
-        if !m.effective.contains(e.entry_date) {
+        if !valid.in_force(&m.effective) {
             return None;
         }
         let reason = match &m.rate {

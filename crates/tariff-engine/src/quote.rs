@@ -213,21 +213,17 @@ impl Quote {
 /// the same schedule rows, the same measures in force with the same date conditions, the
 /// same programs, column 2 status, fees and warnings. Found while quoting
 /// ([`crate::Engine::quote_valid`]): every date the quote compares the entry date with
-/// narrows it.
+/// narrows it, through [`Validity::in_force`] and its kin inside the engine. Read-only
+/// outside it.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Validity {
     /// First entry date.
-    pub from: Date,
+    pub(crate) from: Date,
     /// First entry date no longer covered.
-    pub until: Date,
-    /// Whether the quote compared something that moves with the value or quantity: an ad
-    /// valorem equivalent of a specific or compound rate (floors, base-rate conditions), a
-    /// US-content share, or given content values against the value they are carved from.
-    /// When false, an entry with the same facts but another value or quantity gets the same
-    /// lines at the same rates, on that value.
-    pub by_value: bool,
+    pub(crate) until: Date,
+    pub(crate) by_value: bool,
     #[serde(skip)]
-    at: Date,
+    pub(crate) at: Date,
 }
 
 /// Two validities are equal when they cover the same dates (whichever date they were found on).
@@ -241,7 +237,7 @@ impl Eq for Validity {}
 
 impl Validity {
     /// Every date, seen from `at`.
-    pub fn new(at: Date) -> Validity {
+    pub(crate) fn new(at: Date) -> Validity {
         Validity {
             from: Date::MIN,
             until: Date::MAX,
@@ -250,13 +246,67 @@ impl Validity {
         }
     }
 
+    /// First entry date.
+    pub fn from(&self) -> Date {
+        self.from
+    }
+
+    /// First entry date no longer covered.
+    pub fn until(&self) -> Date {
+        self.until
+    }
+
+    /// Whether the quote compared something that moves with the value or quantity: an ad
+    /// valorem equivalent of a specific or compound rate (floors, base-rate conditions), a
+    /// US-content share, or given content values against the value they are carved from.
+    /// When false, an entry with the same facts but another value or quantity gets the same
+    /// lines at the same rates, on that value.
+    pub fn by_value(&self) -> bool {
+        self.by_value
+    }
+
     /// Whether `date` is covered.
     pub fn contains(&self, date: Date) -> bool {
         self.from <= date && date < self.until
     }
 
+    /// The same validity, ending at `boundary` if it falls inside (dates before and from it
+    /// may be quoted differently): a caller that quotes something the engine does not, such
+    /// as the revision's name, keeps to its dates.
+    pub fn cut_at(mut self, boundary: Date) -> Validity {
+        self.split_at(boundary);
+        self
+    }
+
+    /// Whether `interval` holds the entry date, and the dates inside and outside it may be
+    /// quoted differently: the one way the engine asks whether something dated is in force.
+    pub(crate) fn in_force(&mut self, interval: &tariff_hts::Interval) -> bool {
+        self.narrow(interval);
+        interval.contains(self.at)
+    }
+
+    /// Whether the entry date is before `date`, which dates before and from it may answer
+    /// differently.
+    pub(crate) fn before(&mut self, date: Date) -> bool {
+        self.split_at(date);
+        self.at < date
+    }
+
+    /// The quote compared something that moves with the value or quantity when `yes`.
+    pub(crate) fn depends_on_value(&mut self, yes: bool) {
+        self.by_value |= yes;
+    }
+
+    /// Only the dates `other` (found for the same entry date) also covers, and its
+    /// dependence on the value.
+    pub(crate) fn merge(&mut self, other: &Validity) {
+        self.split_at(other.from);
+        self.split_at(other.until);
+        self.by_value |= other.by_value;
+    }
+
     /// Dates before and from `boundary` may be quoted differently.
-    pub fn split_at(&mut self, boundary: Date) {
+    pub(crate) fn split_at(&mut self, boundary: Date) {
         if boundary <= self.at {
             self.from = self.from.max(boundary);
         } else {
@@ -265,13 +315,13 @@ impl Validity {
     }
 
     /// Whether [`Validity::narrow`] by `interval` would change anything.
-    pub fn would_narrow(&self, interval: &tariff_hts::Interval) -> bool {
+    pub(crate) fn would_narrow(&self, interval: &tariff_hts::Interval) -> bool {
         let cuts = |b: Date| self.from < b && b < self.until;
         cuts(interval.from) || interval.until.is_some_and(cuts)
     }
 
     /// Dates inside and outside `interval` may be quoted differently.
-    pub fn narrow(&mut self, interval: &tariff_hts::Interval) {
+    pub(crate) fn narrow(&mut self, interval: &tariff_hts::Interval) {
         self.split_at(interval.from);
         if let Some(until) = interval.until {
             self.split_at(until);
@@ -279,7 +329,7 @@ impl Validity {
     }
 
     /// Only the day itself (a text quotes the date).
-    pub fn only_day(&mut self) {
+    pub(crate) fn only_day(&mut self) {
         self.split_at(self.at);
         if let Ok(next) = self.at.tomorrow() {
             self.split_at(next);

@@ -48,13 +48,17 @@ fn validity_is_exact_on_every_covered_day() {
                     if comparable(&q) != *cq {
                         failures.push(format!(
                                 "{}: {d} lies in the validity {}..{} found on an earlier day but quotes differently",
-                                name, cv.from, cv.until
+                                name, cv.from(), cv.until()
                             ));
                     }
                     if v != *cv {
                         failures.push(format!(
                             "{}: {d}: validity {}..{} differs from {}..{} of the same period",
-                            name, v.from, v.until, cv.from, cv.until
+                            name,
+                            v.from(),
+                            v.until(),
+                            cv.from(),
+                            cv.until()
                         ));
                     }
                 }
@@ -63,11 +67,12 @@ fn validity_is_exact_on_every_covered_day() {
                         failures.push(format!("{}: {d} outside its own validity", name));
                     }
                     if let Some((cv, _)) = &current
-                        && cv.until != d
+                        && cv.until() != d
                     {
                         failures.push(format!(
                             "{}: validity ended {} but the next starts on {d}",
-                            name, cv.until
+                            name,
+                            cv.until()
                         ));
                     }
                     periods += 1;
