@@ -492,10 +492,10 @@ impl<'a> Pricer<'a> {
         let (q, spi, fallback) = self.quote(row, date)?;
         let mut by_authority: Vec<(String, Decimal)> = Vec::new();
         for l in &q.lines {
-            let a = if l.authority.starts_with("base_") {
+            let a = if l.authority.is_base() {
                 "base"
             } else {
-                l.authority.as_str()
+                l.authority.name()
             };
             match by_authority.iter_mut().find(|(k, _)| k == a) {
                 Some(x) => x.1 += l.amount,

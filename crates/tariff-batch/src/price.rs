@@ -36,7 +36,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
-use tariff_engine::{Engine, Entry, Mode, Quote, QuoteError, Validity};
+use tariff_engine::{
+    Authority, Column, Engine, Entry, LineSource, Mode, Quote, QuoteError, Validity,
+};
 use tariff_hts::rate::Rate;
 
 /// The duty columns of the batch output, in order.
@@ -56,19 +58,21 @@ pub const AUTHORITIES: [&str; 10] = [
 /// The number of duty columns.
 pub const N_AUTHORITIES: usize = AUTHORITIES.len();
 
-/// The column of [`AUTHORITIES`] a duty line's authority falls in.
-pub fn authority_column(authority: &str) -> usize {
-    match authority {
-        a if a.starts_with("base") => 0,
-        "section_232" => 1,
-        "section_301" => 2,
-        "ieepa_reciprocal" => 3,
-        "ieepa_fentanyl" => 4,
-        "ieepa_other" => 5,
-        "section_122" => 6,
-        "section_201" => 7,
-        "section_338" => 8,
-        _ => 9,
+/// The column of [`AUTHORITIES`] a duty line falls in.
+pub fn authority_column(source: LineSource) -> usize {
+    match source {
+        LineSource::Base(_) => 0,
+        LineSource::Measure(a) => match a {
+            Authority::Section232 => 1,
+            Authority::Section301 => 2,
+            Authority::IeepaReciprocal => 3,
+            Authority::IeepaFentanyl => 4,
+            Authority::IeepaOther => 5,
+            Authority::Section122 => 6,
+            Authority::Section201 => 7,
+            Authority::Section338 => 8,
+            Authority::Other => 9,
+        },
     }
 }
 
@@ -320,7 +324,7 @@ impl Stack {
         let mut rates = smallvec::SmallVec::new();
         let mut lines = Vec::with_capacity(if detail { q.lines.len() } else { 0 });
         for l in &q.lines {
-            let column = authority_column(&l.authority);
+            let column = authority_column(l.authority);
             if l.measure.is_some() && l.heading.starts_with("99") {
                 if !headings.is_empty() {
                     headings.push(';');
@@ -341,7 +345,7 @@ impl Stack {
             if detail {
                 lines.push(LineInfo {
                     heading: Arc::from(l.heading.as_str()),
-                    authority: Arc::from(l.authority.as_str()),
+                    authority: Arc::from(l.authority.name()),
                     measure: l.measure.as_deref().map(Arc::from),
                     rate: Arc::from(l.rate.as_str()),
                     percent: l.rate_percent,
@@ -1090,7 +1094,7 @@ impl<'e> Pricer<'e> {
                 Some(_) => return None,
                 // The general rate, specific or compound: its amount follows value and
                 // quantity (the rate is the one the engine charged: same amount here).
-                None if l.authority == "base_general" && !valid.by_value() => {
+                None if l.authority == LineSource::Base(Column::General) && !valid.by_value() => {
                     if base_amount(Some(general), e) != Some(Some(l.amount)) {
                         return None;
                     }

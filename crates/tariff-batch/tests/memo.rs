@@ -1,5 +1,9 @@
 //! The memo of value-linear quotes gives exactly what the engine gives.
 
+/// The engine's one reader of the legal cases.
+#[path = "../../tariff-engine/tests/support/cases.rs"]
+mod cases;
+
 use jiff::civil::date;
 use rust_decimal::Decimal;
 use tariff_batch::{MemoStats, Pricer};
@@ -82,26 +86,8 @@ fn memo_equals_direct() {
 /// summary and in detail form.
 #[test]
 fn memo_equals_direct_on_the_legal_cases() {
-    #[derive(serde::Deserialize)]
-    struct CaseFile {
-        cases: Vec<Case>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Case {
-        entry: Entry,
-    }
     let engine = Engine::embedded().unwrap();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tariff-engine/tests/cases");
-    let mut entries = Vec::new();
-    for f in std::fs::read_dir(dir).unwrap() {
-        let path = f.unwrap().path();
-        if path.extension().is_some_and(|x| x == "yaml") {
-            let file: CaseFile =
-                serde_yaml_ng::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            entries.extend(file.cases.into_iter().map(|c| c.entry));
-        }
-    }
-    assert!(entries.len() > 200, "the legal cases were not found");
+    let entries: Vec<Entry> = cases::read_cases().into_iter().map(|c| c.entry).collect();
     let first = engine.schedule().first_date();
     let days = i64::from((engine.schedule().covered_through() - first).get_days());
     for detail in [false, true] {

@@ -332,7 +332,7 @@ pub fn parse_flag(text: &str) -> Result<bool, String> {
         Ok(false)
     } else {
         Err(format!(
-            "{:?} is not a yes/no value (true, false, yes, no, 1, 0)",
+            "{:?} is not a yes/no value (true/false, yes/no, y/n, 1/0, on/off)",
             t.to_ascii_lowercase()
         ))
     }

@@ -25,7 +25,11 @@ mod quote;
 
 pub use entry::{Entry, Mode};
 pub use input::{Field, parse_amount, parse_date};
-pub use quote::{DutyLine, FeeLine, FeeSummary, Period, Quote, Validity, Warning, WarningCode};
+pub use quote::{
+    Column, DutyLine, FeeLine, FeeSummary, LineSource, Period, Quote, Validity, Warning,
+    WarningCode,
+};
+pub use tariff_measures::Authority;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeSet;
@@ -515,6 +519,44 @@ impl Engine {
 
     /// [`Engine::quote_valid`] without looking at other programs the goods could claim.
     fn quote_once(&self, e: &Entry) -> Result<(Quote, Validity), QuoteError> {
+        let mut q = self.start(e)?;
+        let candidates = self.candidates(&mut q);
+        let stacking = stack(e, &candidates);
+        let lines = self.duty_lines(&mut q, stacking);
+        let (total_duty, ieepa_duty, effective_rate) = totals(e, &lines)?;
+        let fees = self.fees(e, q.base.spi_eligible, &mut q.warnings, &mut q.valid);
+        self.statistical_split(&mut q);
+        self.incomplete_warnings(&mut q);
+        let Quoting {
+            line,
+            claim98,
+            warnings,
+            valid,
+            ..
+        } = q;
+        Ok((
+            Quote {
+                hts: line.code.to_string(),
+                description: line.description.to_string(),
+                origin: e.origin.clone(),
+                entry_date: e.entry_date,
+                value: e.value,
+                revision: line.revision.to_string(),
+                chapter98: claim98.as_ref().map(|c| c.provision.to_string()),
+                lines,
+                total_duty,
+                effective_rate,
+                ieepa_duty,
+                fees,
+                warnings,
+            },
+            valid,
+        ))
+    }
+
+    /// The entry checked, its schedule line in force, the horizons' warnings, a Chapter 98
+    /// claim and the base duty.
+    fn start<'q>(&'q self, e: &'q Entry) -> Result<Quoting<'q>, QuoteError> {
         let mut warnings = Vec::new();
         let mut valid = Validity::new(e.entry_date);
         self.check_input(e)?;
@@ -538,15 +580,35 @@ impl Engine {
                 &mut valid,
             ),
         };
-        let refs = &line.references;
+        Ok(Quoting {
+            e,
+            country: self.measures.country_index(&e.origin).unwrap_or(usize::MAX),
+            line,
+            claim98,
+            base,
+            warnings,
+            valid,
+        })
+    }
 
-        let country = self.measures.country_index(&e.origin).unwrap_or(usize::MAX);
+    /// Stage 1, the candidates: the measures in force for the origin and the goods whose
+    /// conditions hold, by precedence. A measure of the goods and origin not in force on the
+    /// date still bounds the validity where it starts or ends.
+    fn candidates<'q>(&'q self, q: &mut Quoting<'q>) -> Vec<&'q Measure> {
+        let Quoting {
+            e,
+            line,
+            base,
+            warnings,
+            valid,
+            country,
+            ..
+        } = q;
+        let refs = &line.references;
         let prefixes = tariff_measures::hts_prefixes(&e.hts);
         let chapter = e.hts.chapter();
-        // 1. Candidates: in force, country, goods, conditions. A measure of the goods and
-        //    origin not in force on the date still bounds the validity where it starts or ends.
         let mut candidates: Vec<&Measure> = Vec::new();
-        for &i in self.measures.for_country(country) {
+        for &i in self.measures.for_country(*country) {
             let i = i as usize;
             let m = &self.measures.measures[i];
             if m.declared_only
@@ -567,66 +629,26 @@ impl Engine {
                 continue;
             }
             valid.narrow(&m.effective);
-            if self.conditions_hold(m, e, &base, &mut warnings, &mut valid) {
+            if self.conditions_hold(m, e, base, warnings, valid) {
                 candidates.push(m);
             }
         }
         candidates.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(a.id.cmp(&b.id)));
+        candidates
+    }
 
-        // 2. Stacking: walk by precedence; what applies switches off what it excludes, or
-        //    takes its portion out of their basis, and carves its own basis (or the whole
-        //    value) out of the measures its `carve_out` names.
-        let mut off: BTreeSet<&str> = BTreeSet::new();
-        let mut reduced: Vec<(&str, Portion)> = Vec::new();
-        let mut carves: Vec<Carve<'_>> = Vec::new();
-        let mut declared: Vec<(&str, Decimal)> = Vec::new();
-        let mut applied: Vec<&Measure> = Vec::new();
-        for m in &candidates {
-            if off.contains(m.id.as_str()) {
-                continue;
-            }
-            applied.push(m);
-            for c in &m.carve_out {
-                match c.portion {
-                    CarvePortion::All => {
-                        let mut hit = false;
-                        for t in &c.from {
-                            for target in
-                                candidates.iter().filter(|o| o.id != m.id && targets(t, o))
-                            {
-                                hit |= charges(target) && off.insert(target.id.as_str());
-                            }
-                        }
-                        if hit && let Some(d) = &c.declare {
-                            add_declared(&mut declared, d, e.value);
-                        }
-                    }
-                    CarvePortion::Basis => carves.push(Carve {
-                        rule: c,
-                        measure: m,
-                        value: Decimal::ZERO,
-                        used: false,
-                    }),
-                }
-            }
-            let portion = match &m.rate {
-                MeasureRate::Exempt { portion, .. } => *portion,
-                _ => None,
-            };
-            for t in &m.excludes {
-                for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
-                    match portion {
-                        Some(p) => reduced.push((target.id.as_str(), p)),
-                        None => {
-                            off.insert(target.id.as_str());
-                        }
-                    }
-                }
-            }
-        }
-
-        // 3. Amounts, on the metal contents given or assumed.
-        let contents = self.contents(e, &applied, &mut warnings);
+    /// Stage 3, the amounts: each applied measure's line on its basis (less what other
+    /// measures take out of it), on the metal contents given or assumed; the $0 lines of the
+    /// headings declared; in reporting order, the base duty last.
+    fn duty_lines<'q>(&'q self, q: &mut Quoting<'q>, stacking: Stacking<'q>) -> Vec<DutyLine> {
+        let Stacking {
+            applied,
+            reduced,
+            mut carves,
+            mut declared,
+        } = stacking;
+        let e = q.e;
+        let contents = self.contents(e, &applied, &mut q.warnings);
         for c in carves.iter_mut() {
             c.value = contents.charged_value(c.measure, e);
         }
@@ -646,18 +668,7 @@ impl Engine {
                     }
                 }
             }
-            let Some(dl) = self.measure_line(
-                m,
-                e,
-                claim98.as_ref(),
-                &contents,
-                &base,
-                portion_off,
-                carved,
-                &line,
-                &mut warnings,
-                &mut valid,
-            ) else {
+            let Some(dl) = self.measure_line(q, m, &contents, portion_off, carved) else {
                 continue;
             };
             lines.push((self.measures.report_rank(m.authority), dl));
@@ -668,58 +679,52 @@ impl Engine {
             }
         }
         for (id, value) in declared {
-            if let Some((rank, dl)) = self.declaration_line(id, value, country, &line, &mut valid) {
+            if let Some((rank, dl)) =
+                self.declaration_line(id, value, q.country, &q.line, &mut q.valid)
+            {
                 lines.push((rank, dl));
             }
         }
         lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.heading.cmp(&b.1.heading)));
         let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, l)| l).collect();
-        out.push(base.line);
+        out.push(q.base.line.clone());
+        out
+    }
 
-        let total_duty: Decimal = cents(out.iter().map(|l| l.amount).sum());
-        if total_duty > MAX_DUTY {
-            let field = if e.quantity.is_some() {
-                Field::Quantity
-            } else {
-                Field::Value
-            };
-            return Err(input(
-                field,
-                format!(
-                    "the duty would be {total_duty}, more than the largest amount the tools state ({MAX_DUTY})"
-                ),
-            ));
+    /// An entry given at 8 digits where a measure in force names particular statistical
+    /// numbers under that subheading: the stack may depend on the 10-digit number.
+    fn statistical_split(&self, q: &mut Quoting<'_>) {
+        let e = q.e;
+        if e.hts.len() != 8 {
+            return;
         }
-        let ieepa_duty: Decimal = cents(out.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
-        let effective_rate = if e.value.is_zero() {
-            Decimal::new(0, 4)
-        } else {
-            effective_percent(total_duty, e.value)
+        let Ok(code8) = e.hts.digits().parse::<u64>() else {
+            return;
         };
-        let fees = self.fees(e, base.spi_eligible, &mut warnings, &mut valid);
-        // An entry given at 8 digits where a measure in force names particular statistical
-        // numbers under that subheading: the stack may depend on the 10-digit number.
-        if e.hts.len() == 8
-            && let Ok(code8) = e.hts.digits().parse::<u64>()
-        {
-            let split: BTreeSet<String> = self
-                .measures
-                .for_country(country)
-                .iter()
-                .map(|&i| i as usize)
-                .filter(|&i| self.measures.splits_below(i, code8))
-                .map(|i| &self.measures.measures[i])
-                .filter(|m| valid.in_force(&m.effective))
-                .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
-                .collect();
-            if !split.is_empty() {
-                warnings.push(Warning::new(WarningCode::StatisticalSplit, format!(
-                    "{} is an 8-digit subheading, and {} name particular 10-digit statistical numbers under it: give the 10-digit number for the exact stack",
-                    e.hts,
-                    split.into_iter().collect::<Vec<_>>().join(", ")
-                )));
-            }
+        let split: BTreeSet<String> = self
+            .measures
+            .for_country(q.country)
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| self.measures.splits_below(i, code8))
+            .map(|i| &self.measures.measures[i])
+            .filter(|m| q.valid.in_force(&m.effective))
+            .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
+            .collect();
+        if !split.is_empty() {
+            q.warnings.push(Warning::new(WarningCode::StatisticalSplit, format!(
+                "{} is an 8-digit subheading, and {} name particular 10-digit statistical numbers under it: give the 10-digit number for the exact stack",
+                e.hts,
+                split.into_iter().collect::<Vec<_>>().join(", ")
+            )));
         }
+    }
+
+    /// The duties that apply but that the data does not model (`not_modeled`), or that the
+    /// line's footnotes reference and the data does not yet encode.
+    fn incomplete_warnings(&self, q: &mut Quoting<'_>) {
+        let e = q.e;
+        let refs = &q.line.references;
         for nm in &self.measures.not_modeled {
             // Goods: named by a footnote reference or a number prefix (any goods when neither
             // is given); origin and date narrow it further.
@@ -737,41 +742,22 @@ impl Engine {
             if !((any_goods || by_note || by_number) && origin) {
                 continue;
             }
-            if nm.effective.as_ref().is_none_or(|i| valid.in_force(i)) {
-                warnings.push(Warning::new(
+            if nm.effective.as_ref().is_none_or(|i| q.valid.in_force(i)) {
+                q.warnings.push(Warning::new(
                     WarningCode::NotModeled,
                     format!("incomplete: {} ({})", nm.note, nm.authority.name()),
                 ));
             }
         }
-        // Headings the line's footnotes point to that the data does not yet encode.
         for r in refs {
             if let Some((reason, countries)) = self.not_encoded.get(r)
                 && (countries.is_empty() || countries.contains(&e.origin))
             {
-                warnings.push(Warning::new(WarningCode::NotEncoded, format!(
+                q.warnings.push(Warning::new(WarningCode::NotEncoded, format!(
                     "incomplete: {r}, which the line's footnotes reference, is not yet encoded: {reason}"
                 )));
             }
         }
-        Ok((
-            Quote {
-                hts: line.code.to_string(),
-                description: line.description.to_string(),
-                origin: e.origin.clone(),
-                entry_date: e.entry_date,
-                value: e.value,
-                revision: line.revision.to_string(),
-                chapter98: claim98.as_ref().map(|c| c.provision.to_string()),
-                lines: out,
-                total_duty,
-                effective_rate,
-                ieepa_duty,
-                fees,
-                warnings,
-            },
-            valid,
-        ))
     }
 
     fn check_input(&self, e: &Entry) -> Result<(), QuoteError> {
@@ -922,7 +908,7 @@ impl Engine {
             return Ok(Base {
                 line: DutyLine {
                     heading: line.code.to_string(),
-                    authority: "base_column2".into(),
+                    authority: LineSource::Base(Column::Column2),
                     measure: None,
                     description: format!("column 2 rate of {source} for goods of {}", e.origin),
                     rate: text.to_string(),
@@ -977,7 +963,7 @@ impl Engine {
                 return Ok(Base {
                     line: DutyLine {
                         heading: line.code.to_string(),
-                        authority: "base_special".into(),
+                        authority: LineSource::Base(Column::Special),
                         measure: None,
                         description: format!(
                             "special rate of {source} under {}",
@@ -1034,7 +1020,7 @@ impl Engine {
         Ok(Base {
             line: DutyLine {
                 heading: line.code.to_string(),
-                authority: "base_general".into(),
+                authority: LineSource::Base(Column::General),
                 measure: None,
                 description: format!("column 1 general rate of {source}"),
                 rate: text.to_string(),
@@ -1370,7 +1356,7 @@ impl Engine {
         });
         let l = &mut base.line;
         if let Some(why) = free_under {
-            l.authority = "base_special".into();
+            l.authority = LineSource::Base(Column::Special);
             l.rate = "Free".into();
             l.rate_percent = Some(Decimal::ZERO);
             l.amount = cents(Decimal::ZERO);
@@ -1452,20 +1438,24 @@ impl Engine {
 
     /// The duty line of an applying measure; `None` when carve-outs took its whole basis (it
     /// then has nothing left to charge and is not reported).
-    #[allow(clippy::too_many_arguments)]
     fn measure_line(
         &self,
+        q: &mut Quoting<'_>,
         m: &Measure,
-        e: &Entry,
-        claim98: Option<&Claim98<'_>>,
         contents: &Contents,
-        base: &Base,
         portion_off: Decimal,
         carved: Decimal,
-        line: &EntryLine<'_>,
-        warnings: &mut Vec<Warning>,
-        valid: &mut Validity,
     ) -> Option<DutyLine> {
+        let Quoting {
+            e,
+            line,
+            claim98,
+            base,
+            warnings,
+            valid,
+            ..
+        } = q;
+        let (e, claim98) = (*e, claim98.as_ref());
         // Whether a carve-out takes the whole basis turns on content values when given.
         if !carved.is_zero() && has_content(e) {
             valid.depends_on_value(true);
@@ -1478,7 +1468,7 @@ impl Engine {
         let citation = format!("{}; HTS revision {}", m.citation, line.revision);
         let mut dl = DutyLine {
             heading,
-            authority: m.authority.name().to_string(),
+            authority: LineSource::Measure(m.authority),
             measure: Some(m.id.clone()),
             description: m.description.clone(),
             rate: String::new(),
@@ -1676,7 +1666,7 @@ impl Engine {
                 .heading
                 .map(|h| h.to_string())
                 .unwrap_or_else(|| m.id.clone()),
-            authority: m.authority.name().to_string(),
+            authority: LineSource::Measure(m.authority),
             measure: Some(m.id.clone()),
             description: m.description.clone(),
             rate: "no additional duty".into(),
@@ -1794,6 +1784,112 @@ fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
 
 /// A carve-out by an applying measure: the rule and the value it takes out; `used` once a
 /// measure that charges has lost that value.
+/// One quote in the making: the entry, the schedule line and base duty found for it, and
+/// what every stage adds — warnings, and the validity every date compared narrows.
+struct Quoting<'q> {
+    e: &'q Entry,
+    /// The origin's index among the measures' countries.
+    country: usize,
+    line: EntryLine<'q>,
+    claim98: Option<Claim98<'q>>,
+    base: Base,
+    warnings: Vec<Warning>,
+    valid: Validity,
+}
+
+/// Stage 2's result: what applies, what is switched off or reduced, what carves.
+struct Stacking<'m> {
+    /// The measures that apply, by precedence.
+    applied: Vec<&'m Measure>,
+    /// Exemption portions taken out of a measure's basis, by measure id.
+    reduced: Vec<(&'m str, Portion)>,
+    /// Carve-outs of a basis.
+    carves: Vec<Carve<'m>>,
+    /// $0 headings declared, with the value each covers.
+    declared: Vec<(&'m str, Decimal)>,
+}
+
+/// Stage 2, stacking: walk the candidates by precedence; what applies switches off what it
+/// excludes, or takes its portion out of their basis, and carves its own basis (or the whole
+/// value) out of the measures its `carve_out` names.
+fn stack<'m>(e: &Entry, candidates: &[&'m Measure]) -> Stacking<'m> {
+    let mut off: BTreeSet<&str> = BTreeSet::new();
+    let mut s = Stacking {
+        applied: Vec::new(),
+        reduced: Vec::new(),
+        carves: Vec::new(),
+        declared: Vec::new(),
+    };
+    for m in candidates {
+        if off.contains(m.id.as_str()) {
+            continue;
+        }
+        s.applied.push(m);
+        for c in &m.carve_out {
+            match c.portion {
+                CarvePortion::All => {
+                    let mut hit = false;
+                    for t in &c.from {
+                        for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
+                            hit |= charges(target) && off.insert(target.id.as_str());
+                        }
+                    }
+                    if hit && let Some(d) = &c.declare {
+                        add_declared(&mut s.declared, d, e.value);
+                    }
+                }
+                CarvePortion::Basis => s.carves.push(Carve {
+                    rule: c,
+                    measure: m,
+                    value: Decimal::ZERO,
+                    used: false,
+                }),
+            }
+        }
+        let portion = match &m.rate {
+            MeasureRate::Exempt { portion, .. } => *portion,
+            _ => None,
+        };
+        for t in &m.excludes {
+            for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
+                match portion {
+                    Some(p) => s.reduced.push((target.id.as_str(), p)),
+                    None => {
+                        off.insert(target.id.as_str());
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+/// The total duty (refused above [`MAX_DUTY`], naming the quantity or the value), its IEEPA
+/// part and the effective rate.
+fn totals(e: &Entry, lines: &[DutyLine]) -> Result<(Decimal, Decimal, Decimal), QuoteError> {
+    let total_duty: Decimal = cents(lines.iter().map(|l| l.amount).sum());
+    if total_duty > MAX_DUTY {
+        let field = if e.quantity.is_some() {
+            Field::Quantity
+        } else {
+            Field::Value
+        };
+        return Err(input(
+            field,
+            format!(
+                "the duty would be {total_duty}, more than the largest amount the tools state ({MAX_DUTY})"
+            ),
+        ));
+    }
+    let ieepa_duty: Decimal = cents(lines.iter().filter(|l| l.ieepa).map(|l| l.amount).sum());
+    let effective_rate = if e.value.is_zero() {
+        Decimal::new(0, 4)
+    } else {
+        effective_percent(total_duty, e.value)
+    };
+    Ok((total_duty, ieepa_duty, effective_rate))
+}
+
 struct Carve<'a> {
     rule: &'a CarveOut,
     measure: &'a Measure,

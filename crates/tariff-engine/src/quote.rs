@@ -3,6 +3,7 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use tariff_measures::Authority;
 
 /// The quote for one entry line.
 #[derive(Clone, Debug, Serialize)]
@@ -119,9 +120,10 @@ impl WarningCode {
 pub struct DutyLine {
     /// The Chapter 99 heading, or the Chapter 1–97 line for the base duty.
     pub heading: String,
-    /// `base_general`, `base_special`, `base_column2`, or the measure's authority
-    /// (`ieepa_fentanyl`, `ieepa_reciprocal`, `section_232`, …).
-    pub authority: String,
+    /// Where the line comes from: the base duty's column (`base_general`, `base_special`,
+    /// `base_column2`) or the measure's authority (`ieepa_fentanyl`, `section_232`, …), as
+    /// it is written.
+    pub authority: LineSource,
     /// The measure's id (none for the base duty).
     pub measure: Option<String>,
     /// What the line is, in words.
@@ -143,6 +145,56 @@ pub struct DutyLine {
     pub note: Option<String>,
     /// Collected under IEEPA.
     pub ieepa: bool,
+}
+
+/// Where a duty line comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LineSource {
+    /// The base duty, from a column of the schedule line.
+    Base(Column),
+    /// A Chapter 99 measure, under its authority.
+    Measure(Authority),
+}
+
+/// The rate column of the base duty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// Column 1 general.
+    General,
+    /// Column 1 special (an eligible program claimed).
+    Special,
+    /// Column 2.
+    Column2,
+}
+
+impl LineSource {
+    /// The name written in quotes and files: `base_general`, `base_special`, `base_column2`,
+    /// or the authority's ([`Authority::name`]).
+    pub fn name(self) -> &'static str {
+        match self {
+            LineSource::Base(Column::General) => "base_general",
+            LineSource::Base(Column::Special) => "base_special",
+            LineSource::Base(Column::Column2) => "base_column2",
+            LineSource::Measure(a) => a.name(),
+        }
+    }
+
+    /// Whether the line is the base duty.
+    pub fn is_base(self) -> bool {
+        matches!(self, LineSource::Base(_))
+    }
+}
+
+impl std::fmt::Display for LineSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl Serialize for LineSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// A fee line.

@@ -3,19 +3,12 @@
 //! covers, the quote on each day of a validity equals the quote it was found with, but for
 //! the date and the revision's name; and consecutive validities tile the days.
 
-use serde::Deserialize;
+/// The one reader of the legal cases.
+#[path = "support/cases.rs"]
+mod cases;
+
+use cases::read_cases;
 use tariff_engine::{Engine, Entry, Quote};
-
-#[derive(Deserialize)]
-struct CaseFile {
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    entry: Entry,
-}
 
 /// The quote as JSON without its date and with the revision's name blanked.
 fn comparable(q: &Quote) -> String {
@@ -93,22 +86,11 @@ fn validity_is_exact_on_every_covered_day() {
     );
 }
 
-/// Reads the legal cases' entries.
+/// The legal cases' entries, by their test names.
 fn case_entries() -> Vec<(String, Entry)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|path| {
-            let file: CaseFile =
-                serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-            file.cases.into_iter().map(|c| (c.name, c.entry))
-        })
+    read_cases()
+        .into_iter()
+        .map(|c| (c.id(), c.entry))
         .collect()
 }
 

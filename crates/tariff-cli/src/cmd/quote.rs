@@ -221,7 +221,7 @@ pub fn run(a: &QuoteArgs) -> Result<()> {
 /// The rate as a broker reads it in a table: the base rate's text, `+20%` for an additional
 /// duty, `exempt ($0)` for a heading declared at $0.
 fn short_rate(l: &tariff_engine::DutyLine) -> String {
-    if l.authority.starts_with("base_") {
+    if l.authority.is_base() {
         return l.rate.chars().take(28).collect();
     }
     match l.rate_percent {
