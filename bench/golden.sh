@@ -113,5 +113,8 @@ compare etr-series etr --from 2025-01-01 --to 2026-09-30 --step week --csv
 for s in scenarios/*.yaml; do
     compare "simulate-$(basename "$s" .yaml)" simulate --scenario "$s" --json
 done
+compare simulate-by-area simulate --scenario scenarios/korea-2025-07-30-package.yaml --by area --json
+compare simulate-by-sector simulate --scenario scenarios/eu-framework-2025-08-21.yaml --by sector --sensitivity --json
+compare simulate-against simulate --scenario scenarios/korea-2025-11-implementation.yaml --against scenarios/korea-2025-07-30-package.yaml --by area --json
 echo "$fails comparison(s) differ (reference $REF = ${sha:0:10})"
 [ "$fails" -eq 0 ]

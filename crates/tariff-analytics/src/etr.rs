@@ -31,8 +31,8 @@
 //! may reach its origin and chapter starts or ends (or an entry-date condition of one falls),
 //! where its schedule line changes (compared revision by revision: line used, rate source,
 //! rate texts, footnote references), or where a special program (SPI claimed) or column 2
-//! entry starts or ends. Dates that change only warnings (the in-transit warning window of
-//! [`Engine::derived_dates`], not-modeled notes, loading-date conditions, which need a loading
+//! entry starts or ends. Dates that change only warnings (the in-transit warning window after
+//! a `loaded_before` date, not-modeled notes, loading-date conditions, which need a loading
 //! date the basket does not give) are skipped. Each row is priced at its dates only, and the
 //! daily totals are the running sum of the changes. `tests/etr.rs` checks that this equals
 //! pricing every row on every revision date and on the dates of the main legal events.
@@ -201,12 +201,12 @@ impl Basket {
         let partners = Partners::embedded()?;
         let measures = engine.measures();
         let eu: BTreeSet<&str> = measures
-            .countries
+            .countries()
             .groups
             .get("EU")
             .map(|g| g.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        if !measures.countries.is_country(&options.eu_origin)
+        if !measures.countries().is_country(&options.eu_origin)
             || !eu.contains(options.eu_origin.as_str())
         {
             return Err(AnalyticsError::Input(format!(
@@ -735,8 +735,8 @@ impl ChangeDates {
     /// the basket.
     pub fn new(engine: &Engine, basket: &Basket, from: Date, to: Date) -> ChangeDates {
         let measures = engine.measures();
-        // Dates that only change warnings (the in-transit warning window of
-        // `Engine::derived_dates`, the `not_modeled` notes, loading-date conditions when no
+        // Dates that only change warnings (the in-transit warning window after a
+        // `loaded_before` date, the `not_modeled` notes, loading-date conditions when no
         // loading date is given) change no duty and are not needed for a duty series.
         let mut global: BTreeSet<Date> = BTreeSet::new();
         if basket.options.spi == SpiPolicy::Eligible {
@@ -762,7 +762,7 @@ impl ChangeDates {
             .map(|(origin, ch)| {
                 let country = measures.country_index(&origin).unwrap_or(usize::MAX);
                 let mut ds: BTreeSet<Date> = BTreeSet::new();
-                for (i, m) in measures.measures.iter().enumerate() {
+                for (i, m) in measures.all().iter().enumerate() {
                     if !measures.may_cover_chapter(i, ch) || !measures.covers_country_at(i, country)
                     {
                         continue;
@@ -772,7 +772,7 @@ impl ChangeDates {
                     ds.extend(m.conditions.entered_before);
                 }
                 for c in measures
-                    .column2
+                    .column2_entries()
                     .iter()
                     .filter(|c| c.countries.contains(&origin))
                 {

@@ -35,7 +35,7 @@ pub fn events(engine: &Engine, points: &[Point], min_jump: Decimal, max: usize) 
         }
         let date = w[1].date;
         let (mut starts, mut ends): (BTreeSet<&str>, BTreeSet<&str>) = Default::default();
-        for m in &engine.measures().measures {
+        for m in engine.measures().all() {
             // Between the two points (a weekly series can skip the exact day).
             let within = |d: Date| w[0].date < d && d <= date;
             if within(m.effective.from) {

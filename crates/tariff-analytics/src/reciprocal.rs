@@ -154,7 +154,7 @@ pub fn partner_trade(
 ) -> Result<Vec<PartnerTrade>, AnalyticsError> {
     let partners = Partners::embedded()?;
     let eu: BTreeSet<&str> = measures
-        .countries
+        .countries()
         .groups
         .get("EU")
         .map(|g| g.iter().map(String::as_str).collect())
@@ -177,7 +177,7 @@ pub fn partner_trade(
             "European Union".to_string()
         } else {
             measures
-                .countries
+                .countries()
                 .name(&key)
                 .unwrap_or(&p.census_name)
                 .to_string()
@@ -228,7 +228,7 @@ fn covers(measures: &Measures, scope: &CountryScope, except: &[String], key: &st
         CountryScope::Only(list) => list.iter().any(|c| {
             c == key
                 || measures
-                    .countries
+                    .countries()
                     .groups
                     .get(c)
                     .is_some_and(|g| g.iter().any(|m| m == key))
@@ -267,7 +267,7 @@ fn hts_first_percent(schedule: &Schedule, heading: &tariff_hts::HtsCode) -> Opti
 /// that covers all its goods without conditions and has the highest precedence.
 pub fn enacted(measures: &Measures, schedule: &Schedule, key: &str) -> Option<Enacted> {
     let m = measures
-        .measures
+        .all()
         .iter()
         .filter(|m| {
             m.authority == Authority::IeepaReciprocal
@@ -550,7 +550,7 @@ pub fn what_if(
     let key = country.trim().to_ascii_uppercase();
     let all = partner_trade(trade, measures, year)?;
     let eu_member = measures
-        .countries
+        .countries()
         .groups
         .get("EU")
         .is_some_and(|g| g.contains(&key));

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 use tariff_engine::{
-    Authority, Column, Engine, Entry, LineSource, Mode, Quote, QuoteError, Validity,
+    Authority, Column, Engine, Entry, LineSource, Mode, Quote, QuoteError, Validity, cents,
 };
 use tariff_hts::rate::Rate;
 
@@ -160,12 +160,6 @@ pub struct Priced<'a> {
     pub mpf: Option<Decimal>,
     /// HMF amount, when computed (vessel).
     pub hmf: Option<Decimal>,
-}
-
-fn cents(x: Decimal) -> Decimal {
-    let mut c = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    c.rescale(2);
-    c
 }
 
 /// `cents(v × p / 100)` for non-negative `v` and `p`, in integers: the exact product
@@ -729,7 +723,7 @@ impl<'e> Pricer<'e> {
             stack_bound: (memo_periods / 8).max(1),
             mpf_cents: engine
                 .measures()
-                .fees
+                .fees()
                 .mpf
                 .iter()
                 .map(|m| {
@@ -1013,13 +1007,13 @@ impl<'e> Pricer<'e> {
         if e.mode != Some(Mode::Vessel) {
             return Some(None);
         }
-        let h = self.engine.measures().fees.hmf_at(e.entry_date)?;
+        let h = self.engine.measures().fees().hmf_at(e.entry_date)?;
         Some(Some(percent_of(e.value, h.percent)))
     }
 
     /// A fee at value `v` by its rule.
     fn fee(&self, rule: FeeRule, v: Decimal) -> Option<Decimal> {
-        let fees = &self.engine.measures().fees;
+        let fees = &self.engine.measures().fees();
         match rule {
             FeeRule::Absent => None,
             FeeRule::Zero => Some(cents(Decimal::ZERO)),
@@ -1117,7 +1111,7 @@ impl<'e> Pricer<'e> {
             return None;
         }
         // The fee tables' entries in force (the validity is bounded by their dates).
-        let fees = &self.engine.measures().fees;
+        let fees = &self.engine.measures().fees();
         let d = e.entry_date;
         let mpf = fees
             .mpf

@@ -151,8 +151,9 @@ pub struct Engine {
     not_encoded: std::collections::HashMap<HtsCode, (String, Vec<String>)>,
 }
 
-/// Rounds to the cent, half away from zero, and always shows two decimals.
-fn cents(x: Decimal) -> Decimal {
+/// Rounds to the cent, half away from zero, and always shows two decimals: the rounding of
+/// every duty and fee line (and of the tools' sums of them).
+pub fn cents(x: Decimal) -> Decimal {
     let mut c = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     c.rescale(2);
     c
@@ -251,27 +252,6 @@ impl Engine {
     /// The special-program table the engine claims with (loaded once, with the engine).
     pub fn programs(&self) -> &Programs {
         &self.programs
-    }
-
-    /// Dates the engine derives from the data, beyond the dates written in it, at which a
-    /// quote for the same goods may change: the last day an in-transit rule ("loaded before
-    /// D") is still mentioned in warnings (D + the warning window). With the dates of the
-    /// measure data and the revisions, these bound the periods over which a quote is
-    /// constant (for one entry, [`Engine::quote_valid`] finds its period exactly).
-    pub fn derived_dates(&self) -> Vec<jiff::civil::Date> {
-        let mut out: Vec<jiff::civil::Date> = self
-            .measures
-            .measures
-            .iter()
-            .filter_map(|m| m.conditions.loaded_before)
-            .filter_map(|d| {
-                d.checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
-                    .ok()
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
     }
 
     /// The stack of an entry line on every date of `[from, to]` (both inclusive), as the
@@ -610,7 +590,7 @@ impl Engine {
         let mut candidates: Vec<&Measure> = Vec::new();
         for &i in self.measures.for_country(*country) {
             let i = i as usize;
-            let m = &self.measures.measures[i];
+            let m = &self.measures.all()[i];
             if m.declared_only
                 || !self.measures.may_cover_chapter(i, chapter)
                 || facts_exclude(m, e, base.spi_eligible)
@@ -707,9 +687,9 @@ impl Engine {
             .iter()
             .map(|&i| i as usize)
             .filter(|&i| self.measures.splits_below(i, code8))
-            .map(|i| &self.measures.measures[i])
+            .map(|i| &self.measures.all()[i])
             .filter(|m| q.valid.in_force(&m.effective))
-            .map(|m| m.heading.map_or_else(|| m.id.clone(), |h| h.to_string()))
+            .map(|m| m.label())
             .collect();
         if !split.is_empty() {
             q.warnings.push(Warning::new(WarningCode::StatisticalSplit, format!(
@@ -725,7 +705,7 @@ impl Engine {
     fn incomplete_warnings(&self, q: &mut Quoting<'_>) {
         let e = q.e;
         let refs = &q.line.references;
-        for nm in &self.measures.not_modeled {
+        for nm in self.measures.not_modeled() {
             // Goods: named by a footnote reference or a number prefix (any goods when neither
             // is given); origin and date narrow it further.
             let by_note = refs.iter().any(|r| {
@@ -770,14 +750,14 @@ impl Engine {
                 ),
             ));
         }
-        if !self.measures.countries.is_country(&e.origin) {
+        if !self.measures.countries().is_country(&e.origin) {
             return Err(input(
                 Field::Origin,
                 format!("{:?} is not an ISO 3166 alpha-2 country code", e.origin),
             ));
         }
         if let Some(x) = &e.export_country
-            && !self.measures.countries.is_country(x)
+            && !self.measures.countries().is_country(x)
         {
             return Err(input(
                 Field::ExportCountry,
@@ -850,16 +830,15 @@ impl Engine {
         warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> Result<Base, QuoteError> {
-        let rate_basis = |rate: &Rate| {
+        let rate_basis = || {
             let mut b = RateBasis::new(e.value);
             if let Some(q) = e.quantity {
                 b = b.with_quantity(q);
             }
-            let _ = rate;
             b
         };
         let amount_of = |rate: &Rate, text: &str| -> Result<Decimal, QuoteError> {
-            rate.amount(&rate_basis(rate)).map_err(|err| {
+            rate.amount(&rate_basis()).map_err(|err| {
                 if e.quantity.is_none() {
                     QuoteError::NeedsQuantity {
                         code: line.code.to_string(),
@@ -878,7 +857,7 @@ impl Engine {
             if e.value.is_zero() {
                 return None;
             }
-            rate.amount(&rate_basis(rate))
+            rate.amount(&rate_basis())
                 .ok()
                 .map(|a| percent_of(a, e.value))
         };
@@ -895,7 +874,7 @@ impl Engine {
         let source = line.rates_from.unwrap_or(line.code);
 
         // Column 2.
-        for c in self.measures.column2.iter() {
+        for c in self.measures.column2_entries().iter() {
             if c.countries.contains(&e.origin) {
                 valid.narrow(&c.effective);
             }
@@ -907,21 +886,13 @@ impl Engine {
             let amount = cents(amount_of(rate, text)?);
             return Ok(Base {
                 line: DutyLine {
-                    heading: line.code.to_string(),
-                    authority: LineSource::Base(Column::Column2),
-                    measure: None,
                     description: format!("column 2 rate of {source} for goods of {}", e.origin),
-                    rate: text.to_string(),
-                    rate_percent: ad_valorem_percent(rate),
-                    basis: "full_value".into(),
-                    basis_value: e.value,
-                    amount,
                     citation: format!(
                         "HTSUS {source} ({}), column 2; {}",
                         line.revision, c2.citation
                     ),
                     note: c2.note.clone(),
-                    ieepa: false,
+                    ..base_line(line, e, Column::Column2, text.to_string(), rate, amount)
                 },
                 general_ave,
                 applied_ave: ave(rate),
@@ -962,25 +933,17 @@ impl Engine {
                 let program = self.programs.get(spi.trim());
                 return Ok(Base {
                     line: DutyLine {
-                        heading: line.code.to_string(),
-                        authority: LineSource::Base(Column::Special),
-                        measure: None,
                         description: format!(
                             "special rate of {source} under {}",
                             program.map(|p| p.name.as_str()).unwrap_or(spi)
                         ),
-                        rate: text,
-                        rate_percent: ad_valorem_percent(rate),
-                        basis: "full_value".into(),
-                        basis_value: e.value,
-                        amount,
                         citation: format!(
                             "HTSUS {source} ({}), column 1 special ({spi}); {}",
                             line.revision,
                             program.map(|p| p.citation.as_str()).unwrap_or("")
                         ),
                         note: Some(eligibility.to_string()),
-                        ieepa: false,
+                        ..base_line(line, e, Column::Special, text, rate, amount)
                     },
                     general_ave,
                     applied_ave: ave(rate),
@@ -1019,18 +982,10 @@ impl Engine {
         let amount = cents(amount_of(rate, text)?);
         Ok(Base {
             line: DutyLine {
-                heading: line.code.to_string(),
-                authority: LineSource::Base(Column::General),
-                measure: None,
                 description: format!("column 1 general rate of {source}"),
-                rate: text.to_string(),
-                rate_percent: ad_valorem_percent(rate),
-                basis: "full_value".into(),
-                basis_value: e.value,
-                amount,
                 citation: rev,
                 note: free_line_claim,
-                ieepa: false,
+                ..base_line(line, e, Column::General, text.to_string(), rate, amount)
             },
             general_ave,
             applied_ave: general_ave,
@@ -1089,7 +1044,7 @@ impl Engine {
                 None => {
                     warnings.push(Warning::new(WarningCode::NoAdValoremEquivalent, format!(
                         "{}: the column 1 rate has no ad valorem equivalent, so whether it is at least {}% is unknown; taken as below",
-                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        m.label(),
                         t.percent
                     )));
                     return false;
@@ -1120,7 +1075,7 @@ impl Engine {
                     if recent {
                         warnings.push(Warning::new(WarningCode::LoadingDateMissing, format!(
                         "{} ({}) applies to goods loaded before {before}; no loading date given, so it was not applied",
-                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        m.label(),
                         m.description
                     )));
                     }
@@ -1142,7 +1097,7 @@ impl Engine {
                 None => {
                     warnings.push(Warning::new(WarningCode::MetalWeightMissing, format!(
                         "{} ({}) applies when the metal is less than {p}% of the article's weight; no metal_weight_percent given, so it was not applied",
-                        m.heading.map(|h| h.to_string()).unwrap_or_else(|| m.id.clone()),
+                        m.label(),
                         m.description
                     )));
                     return false;
@@ -1221,8 +1176,7 @@ impl Engine {
         };
         let rule = self
             .measures
-            .unknown_content
-            .as_ref()
+            .unknown_content()
             .map(|u| format!(" ({})", u.citation))
             .unwrap_or_default();
         warnings.push(Warning::new(WarningCode::ContentAssumed, format!(
@@ -1292,7 +1246,7 @@ impl Engine {
             valid.narrow(&span);
             pline
         };
-        let value_added = match self.measures.chapter98.value_added(&provision) {
+        let value_added = match self.measures.chapter98().value_added(&provision) {
             None => None,
             Some(va) => {
                 if own {
@@ -1390,7 +1344,7 @@ impl Engine {
 
     /// What a Chapter 98 claim does to a measure (`stacking.yaml`, `chapter98`).
     fn chapter98_effect(&self, m: &Measure, c: &Claim98<'_>) -> Ch98Effect {
-        let Some(rule) = self.measures.chapter98.rule(m) else {
+        let Some(rule) = self.measures.chapter98().rule(m) else {
             return Ch98Effect::Full(Some(format!(
                 "chapter 98 provision {} does not reduce this duty: its instrument has no chapter 98 clause",
                 c.provision
@@ -1460,10 +1414,7 @@ impl Engine {
         if !carved.is_zero() && has_content(e) {
             valid.depends_on_value(true);
         }
-        let heading = m
-            .heading
-            .map(|h| h.to_string())
-            .unwrap_or_else(|| m.id.clone());
+        let heading = m.label();
         let ieepa = m.refundable.unwrap_or(m.authority.is_ieepa());
         let citation = format!("{}; HTS revision {}", m.citation, line.revision);
         let mut dl = DutyLine {
@@ -1650,7 +1601,7 @@ impl Engine {
         valid: &mut Validity,
     ) -> Option<(usize, DutyLine)> {
         let i = self.measures.index_of(id)?;
-        let m = &self.measures.measures[i];
+        let m = &self.measures.all()[i];
         if !self.measures.covers_country_at(i, country) {
             return None;
         }
@@ -1689,10 +1640,10 @@ impl Engine {
         valid: &mut Validity,
     ) -> FeeSummary {
         let mut lines = Vec::new();
-        for m in &self.measures.fees.mpf {
+        for m in &self.measures.fees().mpf {
             valid.narrow(&m.effective);
         }
-        match self.measures.fees.mpf_at(e.entry_date) {
+        match self.measures.fees().mpf_at(e.entry_date) {
             Some(mpf) => {
                 let exempt = spi_eligible
                     && e.spi
@@ -1737,10 +1688,10 @@ impl Engine {
             }
         }
         if e.mode == Some(Mode::Vessel) {
-            for m in &self.measures.fees.hmf {
+            for m in &self.measures.fees().hmf {
                 valid.narrow(&m.effective);
             }
-            match self.measures.fees.hmf_at(e.entry_date) {
+            match self.measures.fees().hmf_at(e.entry_date) {
                 Some(hmf) => lines.push(FeeLine {
                     fee: "hmf".into(),
                     percent: hmf.percent,
@@ -1769,6 +1720,32 @@ impl Engine {
 
 /// The first group's rate of a column, with the column's text.
 /// Whether HTS digits (`99038801`) start with a dotted prefix (`9903.88`).
+/// The base duty line of a schedule line's rate (`text`) in `column`, charged on the full
+/// value; its description, citation and note are the caller's.
+fn base_line(
+    line: &EntryLine<'_>,
+    e: &Entry,
+    column: Column,
+    text: String,
+    rate: &Rate,
+    amount: Decimal,
+) -> DutyLine {
+    DutyLine {
+        heading: line.code.to_string(),
+        authority: LineSource::Base(column),
+        measure: None,
+        description: String::new(),
+        rate: text,
+        rate_percent: ad_valorem_percent(rate),
+        basis: "full_value".into(),
+        basis_value: e.value,
+        amount,
+        citation: String::new(),
+        note: None,
+        ieepa: false,
+    }
+}
+
 fn starts_with_dotted(digits: &str, dotted: &str) -> bool {
     let mut d = digits.bytes();
     dotted

@@ -37,8 +37,40 @@ mod embedded {
 
 const COUNTRIES_YAML: &str = include_str!("../data/countries.yaml");
 const STACKING_YAML: &str = include_str!("../data/stacking.yaml");
-const COLUMN2_YAML: Option<&str> = Some(include_str!("../data/column2.yaml"));
-const FEES_YAML: Option<&str> = Some(include_str!("../data/fees.yaml"));
+const COLUMN2_YAML: &str = include_str!("../data/column2.yaml");
+const FEES_YAML: &str = include_str!("../data/fees.yaml");
+
+/// The texts the measures are loaded from, by file: the embedded data ([`Sources::embedded`])
+/// or files read elsewhere.
+#[derive(Clone, Copy, Debug)]
+pub struct Sources<'a> {
+    /// Measure files, `(name, YAML)`.
+    pub measure_files: &'a [(&'a str, &'a str)],
+    /// Product list files, `(name.csv, text)`.
+    pub list_files: &'a [(&'a str, &'a str)],
+    /// `countries.yaml`.
+    pub countries: &'a str,
+    /// `stacking.yaml`.
+    pub stacking: &'a str,
+    /// `column2.yaml` (none: no column 2 country).
+    pub column2: Option<&'a str>,
+    /// `fees.yaml` (none: no fee).
+    pub fees: Option<&'a str>,
+}
+
+impl Sources<'static> {
+    /// The data embedded at compile time.
+    pub fn embedded() -> Sources<'static> {
+        Sources {
+            measure_files: embedded::MEASURE_FILES,
+            list_files: embedded::LIST_FILES,
+            countries: COUNTRIES_YAML,
+            stacking: STACKING_YAML,
+            column2: Some(COLUMN2_YAML),
+            fees: Some(FEES_YAML),
+        }
+    }
+}
 
 /// Why the measure data is invalid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -273,25 +305,25 @@ impl ProductList {
 #[derive(Clone, Debug)]
 pub struct Measures {
     /// Every measure, in file order (files sorted by name).
-    pub measures: Vec<Measure>,
+    measures: Vec<Measure>,
     /// Which file each measure came from (same index).
-    pub files: Vec<String>,
+    files: Vec<String>,
     /// Country table.
-    pub countries: Countries,
+    countries: Countries,
     /// Named product lists.
-    pub lists: BTreeMap<String, ProductList>,
+    lists: BTreeMap<String, ProductList>,
     /// Column 2 countries.
-    pub column2: Vec<Column2Entry>,
+    column2: Vec<Column2Entry>,
     /// Fees.
-    pub fees: Fees,
+    fees: Fees,
     /// Reporting order of authorities.
-    pub reporting_order: Vec<Authority>,
+    reporting_order: Vec<Authority>,
     /// Duties not yet modeled, for warnings.
-    pub not_modeled: Vec<NotModeled>,
+    not_modeled: Vec<NotModeled>,
     /// What a quote assumes for a metal content not given.
-    pub unknown_content: Option<UnknownContent>,
+    unknown_content: Option<UnknownContent>,
     /// Entries claimed under a Chapter 98 provision.
-    pub chapter98: Chapter98,
+    chapter98: Chapter98,
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<CountrySet>, CountrySet)>,
@@ -328,27 +360,20 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<
 impl Measures {
     /// Loads and validates the data embedded at compile time.
     pub fn embedded() -> Result<Measures, MeasureError> {
-        let lists: Vec<(&str, &str)> = embedded::LIST_FILES.to_vec();
-        Measures::from_sources(
-            embedded::MEASURE_FILES,
-            &lists,
-            COUNTRIES_YAML,
-            STACKING_YAML,
-            COLUMN2_YAML,
-            FEES_YAML,
-        )
+        Measures::from_sources(&Sources::embedded())
     }
 
     /// Loads and validates measure files `(name, yaml)` and list files `(name.csv, text)`
     /// with the given tables.
-    pub fn from_sources(
-        measure_files: &[(&str, &str)],
-        list_files: &[(&str, &str)],
-        countries_yaml: &str,
-        stacking_yaml: &str,
-        column2_yaml: Option<&str>,
-        fees_yaml: Option<&str>,
-    ) -> Result<Measures, MeasureError> {
+    pub fn from_sources(sources: &Sources<'_>) -> Result<Measures, MeasureError> {
+        let Sources {
+            measure_files,
+            list_files,
+            countries: countries_yaml,
+            stacking: stacking_yaml,
+            column2: column2_yaml,
+            fees: fees_yaml,
+        } = *sources;
         let countries: Countries = parse_yaml("countries.yaml", countries_yaml)?;
         for (g, members) in &countries.groups {
             if let Some(bad) = members.iter().find(|m| !countries.is_country(m)) {
@@ -783,6 +808,56 @@ impl Measures {
         self.column2
             .iter()
             .find(|c| c.effective.contains(date) && c.countries.iter().any(|x| x == origin))
+    }
+
+    /// Every measure, in file order (files sorted by name).
+    pub fn all(&self) -> &[Measure] {
+        &self.measures
+    }
+
+    /// Which file each measure came from (same index as [`Measures::all`]).
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The country table.
+    pub fn countries(&self) -> &Countries {
+        &self.countries
+    }
+
+    /// The named product lists.
+    pub fn lists(&self) -> &BTreeMap<String, ProductList> {
+        &self.lists
+    }
+
+    /// The column 2 entries (countries and dates).
+    pub fn column2_entries(&self) -> &[Column2Entry] {
+        &self.column2
+    }
+
+    /// The fees.
+    pub fn fees(&self) -> &Fees {
+        &self.fees
+    }
+
+    /// The reporting order of authorities.
+    pub fn reporting_order(&self) -> &[Authority] {
+        &self.reporting_order
+    }
+
+    /// The duties not yet modeled (for warnings).
+    pub fn not_modeled(&self) -> &[NotModeled] {
+        &self.not_modeled
+    }
+
+    /// What a quote assumes for a metal content not given.
+    pub fn unknown_content(&self) -> Option<&UnknownContent> {
+        self.unknown_content.as_ref()
+    }
+
+    /// How entries claimed under a Chapter 98 provision are treated.
+    pub fn chapter98(&self) -> &Chapter98 {
+        &self.chapter98
     }
 
     /// A measure by id.

@@ -88,15 +88,10 @@ impl Measures {
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect();
-        let lists: Vec<(&str, &str)> = crate::embedded::LIST_FILES.to_vec();
-        Measures::from_sources(
-            &refs,
-            &lists,
-            crate::COUNTRIES_YAML,
-            crate::STACKING_YAML,
-            crate::COLUMN2_YAML,
-            crate::FEES_YAML,
-        )
+        Measures::from_sources(&crate::Sources {
+            measure_files: &refs,
+            ..crate::Sources::embedded()
+        })
     }
 }
 

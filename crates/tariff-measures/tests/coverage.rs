@@ -46,7 +46,7 @@ fn every_declared_heading_exists_in_the_schedule() {
     // A heading published after the schedule's horizon (in a revision the dataset does not
     // hold) is declared only by measures that start after that horizon.
     let missing: Vec<String> = measures
-        .measures
+        .all()
         .iter()
         .filter(|m| m.effective.from <= schedule.covered_through())
         .filter_map(|m| m.heading)

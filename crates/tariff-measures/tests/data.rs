@@ -24,16 +24,16 @@ fn embedded_data_loads() {
     let m = Measures::embedded().unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "{} measures in {} files, {} lists, {} countries",
-        m.measures.len(),
-        m.files
+        m.all().len(),
+        m.files()
             .iter()
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
-        m.lists.len(),
-        m.countries.countries.len()
+        m.lists().len(),
+        m.countries().countries.len()
     );
-    assert!(m.lists.contains_key("annex-ii-2025-04-02"));
-    assert_eq!(m.lists["annex-ii-2025-04-02"].codes.len(), 1039);
+    assert!(m.lists().contains_key("annex-ii-2025-04-02"));
+    assert_eq!(m.lists()["annex-ii-2025-04-02"].codes.len(), 1039);
 }
 
 #[test]
@@ -45,7 +45,7 @@ fn rates_match_the_hts_text_of_their_heading() {
     let s = Schedule::embedded().unwrap();
     let mut checked = 0;
     let mut problems = Vec::new();
-    for me in &m.measures {
+    for me in m.all() {
         let Some(heading) = me.heading else { continue };
         if me.rate_differs_from_hts.is_some() {
             continue;
@@ -95,7 +95,7 @@ fn sources_named_by_measures_exist() {
     let Some(dir) = shared_sources() else { return };
     let m = Measures::embedded().unwrap();
     let missing: Vec<String> = m
-        .measures
+        .all()
         .iter()
         .flat_map(|me| me.sources.iter().map(move |s| (me, s)))
         .filter(|(_, s)| !dir.join(s).exists())
@@ -113,7 +113,14 @@ const STACKING: &str = "reporting_order: [ieepa_reciprocal]\n";
 
 fn one(measure: &str) -> Result<Measures, MeasureError> {
     let text = format!("measures:\n{measure}");
-    Measures::from_sources(&[("t.yaml", &text)], &[], COUNTRIES, STACKING, None, None)
+    Measures::from_sources(&tariff_measures::Sources {
+        measure_files: &[("t.yaml", &text)],
+        list_files: &[],
+        countries: COUNTRIES,
+        stacking: STACKING,
+        column2: None,
+        fees: None,
+    })
 }
 
 const GOOD: &str = r#"  - id: a
@@ -133,7 +140,7 @@ const GOOD: &str = r#"  - id: a
 fn a_good_measure_loads() {
     let m = one(GOOD).unwrap();
     assert_eq!(
-        m.measures[0].heading,
+        m.all()[0].heading,
         Some(HtsCode::parse("9903.01.25").unwrap())
     );
 }
@@ -191,7 +198,7 @@ fn annex_ii_amendments_add_up_to_the_2026_list() {
     // from 2025-11-13 on).
     let m = Measures::embedded().unwrap();
     let set = |name: &str| -> std::collections::BTreeSet<String> {
-        m.lists[name].codes.iter().cloned().collect()
+        m.lists()[name].codes.iter().cloned().collect()
     };
     let mut calc = set("annex-ii-2025-04-02");
     for add in [

@@ -408,8 +408,9 @@ impl Scenario {
             ));
         }
         // Countries.
-        let known_country =
-            |c: &str| measures.countries.is_country(c) || measures.countries.expand(c).is_some();
+        let known_country = |c: &str| {
+            measures.countries().is_country(c) || measures.countries().expand(c).is_some()
+        };
         if let Some(p) = &scenario.partner
             && !known_country(p)
         {
@@ -503,7 +504,7 @@ impl Scenario {
                 vec![c.id().unwrap_or_default().to_string()]
             } else {
                 measures
-                    .measures
+                    .all()
                     .iter()
                     .filter(|m| c.zero_authority.contains(&m.authority) && charges(m))
                     .map(|m| m.id.clone())
@@ -552,7 +553,7 @@ impl Scenario {
                 }
                 changes[slot].1.add.push((**m).clone());
             } else {
-                for m in measures.measures.iter() {
+                for m in measures.all().iter() {
                     if c.zero_authority.contains(&m.authority) && charges(m) {
                         let mut z = m.clone();
                         z.rate = MeasureRate::Additional {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tariff_analytics::etr::{self, BasketRow, Pricer};
-use tariff_engine::{Engine, Entry};
+use tariff_engine::{Engine, Entry, cents};
 use tariff_hts::program::Programs;
 use tariff_measures::overrides::MeasureChanges;
 use tariff_measures::{CountryScope, Measures};
@@ -225,12 +225,6 @@ impl Row {
     }
 }
 
-fn cents(x: Decimal) -> Decimal {
-    let mut c = x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    c.rescale(2);
-    c
-}
-
 /// The bilateral balance of a partner, before and after, and the formula rate each implies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Balance {
@@ -335,7 +329,7 @@ fn periods(engines: &[&Engine], days: DateRange) -> Vec<(Date, i64)> {
     let mut cuts: BTreeSet<Date> = BTreeSet::new();
     cuts.insert(days.from);
     for e in engines {
-        for m in &e.measures().measures {
+        for m in e.measures().all() {
             for d in [Some(m.effective.from), m.effective.until]
                 .into_iter()
                 .flatten()
@@ -364,7 +358,7 @@ fn touched_origins(base: &Measures, changes: &MeasureChanges) -> Option<BTreeSet
             CountryScope::All => false,
             CountryScope::Only(list) => {
                 for c in list {
-                    match base.countries.expand(c) {
+                    match base.countries().expand(c) {
                         Some(m) => out.extend(m.into_iter().map(str::to_string)),
                         None => {
                             out.insert(c.clone());
@@ -516,17 +510,7 @@ pub fn simulate(
     inputs: &Inputs<'_>,
     options: Options,
 ) -> Result<Outcome, ScenarioError> {
-    if let Some(a) = against
-        && a.days != scenario.days
-    {
-        return Err(ScenarioError::File {
-            file: a.file.clone(),
-            message: format!(
-                "read over {}..{}, the scenario over {}..{}: compare scenarios over the same dates",
-                a.days.from, a.days.until, scenario.days.from, scenario.days.until
-            ),
-        });
-    }
+    check_same_days(scenario, against)?;
     let params = inputs.elasticities.central();
     let built;
     let base_engine = match (against, inputs.engine) {
@@ -562,164 +546,275 @@ pub fn simulate(
     if params.export_supply.is_none() {
         notes.push("export supply infinitely elastic: world prices fixed, the whole duty falls on US buyers".into());
     }
-
-    // Area decomposition of the import effects (against the baseline only).
-    let mut area_rows: Vec<Row> = Vec::new();
-    if options.by == GroupBy::Area {
-        let present: Vec<usize> = scenario
-            .changes
-            .iter()
-            .filter_map(|(a, _)| Area::ALL.iter().position(|x| x == a))
-            .collect();
-        if against.is_none() && present.len() > 1 {
-            let mut prev = Priced {
-                rates: t0.rates.clone(),
-                plans: Vec::new(),
-            };
-            let mut sum = Row::default();
-            for (k, &n) in present.iter().enumerate() {
-                let step = if k + 1 == present.len() {
-                    Priced {
-                        rates: t1.rates.clone(),
-                        plans: Vec::new(),
-                    }
-                } else {
-                    let ch = scenario.changes_through(n + 1);
-                    let e = engine(&ch, None)?;
-                    let touched = reuse_for(&ch);
-                    price(&e, inputs.basket, &dates, Some((&t0, touched.as_ref())))?
-                };
-                let mut row = Row {
-                    key: Area::ALL[n].name().to_string(),
-                    ..Row::default()
-                };
-                for e in run_model(inputs.basket, &prev, &step, &params)
-                    .iter()
-                    .flatten()
-                {
-                    row.add_effect(e);
-                }
-                // Each step reaches the whole basket: only the change is an area's.
-                row.imports_before = None;
-                row.imports_after = None;
-                sum.add(&row);
-                area_rows.push(row);
-                prev = step;
-            }
-            let mut total = Row::default();
-            for e in effects.iter().flatten() {
-                total.add_effect(e);
-            }
-            let mut interaction = Row {
-                key: "interaction".into(),
-                ..Row::default()
-            };
-            interaction.add(&total);
-            interaction.sub(&sum);
-            area_rows.push(interaction);
+    let area_rows = if options.by == GroupBy::Area {
+        let step = |changes: &MeasureChanges| -> Result<Priced, ScenarioError> {
+            let e = engine(changes, None)?;
+            let touched = reuse_for(changes);
+            price(&e, inputs.basket, &dates, Some((&t0, touched.as_ref())))
+        };
+        let (rows, decomposed) = area_rows(
+            scenario,
+            against,
+            inputs.basket,
+            (&t0, &t1),
+            &effects,
+            &params,
+            step,
+        )?;
+        if decomposed {
             notes.push("by area: the import effects of the US measure changes are decomposed area by area in the order of the six areas, each step from the 2024 flows; `interaction` is what the steps do not add up to".into());
-        } else if let Some((a, _)) = scenario.changes.first() {
-            let mut row = Row {
-                key: if against.is_none() {
-                    a.name().to_string()
-                } else {
-                    "us_measures".to_string()
-                },
-                ..Row::default()
-            };
-            for e in effects.iter().flatten() {
-                row.add_effect(e);
-            }
-            area_rows.push(row);
-        } else if against.is_some() {
-            let mut row = Row {
-                key: "us_measures".to_string(),
-                ..Row::default()
-            };
-            for e in effects.iter().flatten() {
-                row.add_effect(e);
-            }
-            area_rows.push(row);
         }
-    }
-
-    // Import rows by partner or sector.
-    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let flows = inputs.basket.flows();
-    if options.by != GroupBy::Area {
-        for (f, e) in flows.iter().zip(&effects) {
-            let Some(e) = e else { continue };
-            let key = match options.by {
-                GroupBy::Partner => f.partner.clone(),
-                _ => format!("HS {:02}", f.chapter),
-            };
-            rows.entry(key.clone())
-                .or_insert_with(|| Row {
-                    key,
-                    ..Row::default()
-                })
-                .add_effect(e);
-        }
+        rows
     } else {
-        for r in area_rows {
-            rows.insert(r.key.clone(), r);
-        }
-    }
-
-    // Partner measures and commitments: the scenario's, less those of `against`.
+        Vec::new()
+    };
+    let flows = inputs.basket.flows();
+    let mut rows = import_rows(options.by, flows, &effects, area_rows);
+    let mut by_partner_exports: BTreeMap<String, Decimal> = BTreeMap::new();
     let elasticity = inputs
         .elasticities
         .partner_import_demand
         .central
         .unwrap_or(Decimal::ONE);
-    let mut by_partner_exports: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut side = |l: &Loaded, sign: Decimal, rows: &mut BTreeMap<String, Row>| {
-        for m in &l.scenario.partner_measures {
-            let x = model::export_change(
-                m.us_exports,
-                m.ave_before / Decimal::ONE_HUNDRED,
-                m.ave_after / Decimal::ONE_HUNDRED,
-                m.elasticity.unwrap_or(elasticity),
-            ) * sign;
-            *by_partner_exports.entry(m.partner.clone()).or_default() += x;
-            let key = match options.by {
-                GroupBy::Area => m.area.name().to_string(),
-                GroupBy::Sector => m.sector.clone(),
-                GroupBy::Partner => m.partner.clone(),
-            };
-            rows.entry(key.clone())
-                .or_insert_with(|| Row {
-                    key,
-                    ..Row::default()
-                })
-                .exports_from_cuts += x;
-        }
-        for c in &l.scenario.commitments {
-            let key = match options.by {
-                GroupBy::Area => c.area.name().to_string(),
-                GroupBy::Sector => c.sector.clone(),
-                GroupBy::Partner => c.partner.clone(),
-            };
-            let row = rows.entry(key.clone()).or_insert_with(|| Row {
-                key,
-                ..Row::default()
-            });
-            match c.kind {
-                CommitmentKind::Purchase => {
-                    let x = c.annual() * sign;
-                    row.exports_from_purchases += x;
-                    *by_partner_exports.entry(c.partner.clone()).or_default() += x;
-                }
-                CommitmentKind::Investment => row.investment_pledged += c.total_value() * sign,
-            }
-        }
+    for (l, sign) in
+        std::iter::once((scenario, Decimal::ONE)).chain(against.map(|a| (a, -Decimal::ONE)))
+    {
+        partner_side(
+            l,
+            sign,
+            options.by,
+            elasticity,
+            &mut rows,
+            &mut by_partner_exports,
+        );
+    }
+    let balances = balances(scenario, against, inputs, &effects, &by_partner_exports);
+    let (rows, total) = rows_and_total(rows, &effects, options.by);
+
+    let unpriced: Vec<&Flow> = flows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| t0.rates[*i].is_none() || t1.rates[*i].is_none())
+        .map(|(_, f)| f)
+        .collect();
+    let clamped_flows = effects.iter().flatten().filter(|e| e.clamped).count();
+    let sensitivity = if options.sensitivity {
+        sensitivity(inputs, &t0, &t1)
+    } else {
+        Vec::new()
     };
-    side(scenario, Decimal::ONE, &mut rows);
-    if let Some(a) = against {
-        side(a, -Decimal::ONE, &mut rows);
+    if dates.len() > 1 {
+        notes.push(format!(
+            "tariffs averaged over {} periods between {} and {}, weighted by days",
+            dates.len(),
+            scenario.days.from,
+            scenario.days.until
+        ));
     }
 
-    // Balances of the partners the scenarios name.
+    Ok(Outcome {
+        scenario: scenario.scenario.name.clone(),
+        against: against.map_or(BASELINE.to_string(), |a| a.scenario.name.clone()),
+        days: scenario.days,
+        basket: inputs.basket.label.clone(),
+        params,
+        by: options.by,
+        rows,
+        total,
+        balances,
+        unpriced_flows: unpriced.len(),
+        unpriced_value: cents(unpriced.iter().map(|f| f.value).sum()),
+        clamped_flows,
+        sensitivity,
+        notes,
+    })
+}
+
+/// The key of the area row holding what the area steps do not add up to.
+const INTERACTION: &str = "interaction";
+/// The key of the one area row of a comparison of two scenarios (their US measures differ).
+const US_MEASURES: &str = "us_measures";
+/// The key of the total row.
+const TOTAL: &str = "total";
+/// What a scenario is compared with when no other scenario is given.
+const BASELINE: &str = "baseline";
+
+/// Two scenarios are compared over the same dates only.
+fn check_same_days(scenario: &Loaded, against: Option<&Loaded>) -> Result<(), ScenarioError> {
+    match against {
+        Some(a) if a.days != scenario.days => Err(ScenarioError::File {
+            file: a.file.clone(),
+            message: format!(
+                "read over {}..{}, the scenario over {}..{}: compare scenarios over the same dates",
+                a.days.from, a.days.until, scenario.days.from, scenario.days.until
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The rows of a result by area: against the baseline with changes in several areas, the
+/// import effects decomposed area by area in the order of the six areas (each step priced by
+/// `step` from the changes through that area, the last step the whole scenario), with the
+/// `interaction` row; else one row with all the effects. The flag says whether the effects
+/// were decomposed.
+fn area_rows(
+    scenario: &Loaded,
+    against: Option<&Loaded>,
+    basket: &Basket,
+    (t0, t1): (&Priced, &Priced),
+    effects: &[Option<Effect>],
+    params: &Params,
+    step: impl Fn(&MeasureChanges) -> Result<Priced, ScenarioError>,
+) -> Result<(Vec<Row>, bool), ScenarioError> {
+    let present: Vec<usize> = scenario
+        .changes
+        .iter()
+        .filter_map(|(a, _)| Area::ALL.iter().position(|x| x == a))
+        .collect();
+    let all_effects = |key: &str| {
+        let mut row = Row {
+            key: key.to_string(),
+            ..Row::default()
+        };
+        for e in effects.iter().flatten() {
+            row.add_effect(e);
+        }
+        row
+    };
+    if against.is_some() || present.len() <= 1 {
+        let key = match scenario.changes.first() {
+            Some((a, _)) if against.is_none() => a.name(),
+            Some(_) => US_MEASURES,
+            None if against.is_some() => US_MEASURES,
+            None => return Ok((Vec::new(), false)),
+        };
+        return Ok((vec![all_effects(key)], false));
+    }
+    let mut rows = Vec::new();
+    let mut prev = Priced {
+        rates: t0.rates.clone(),
+        plans: Vec::new(),
+    };
+    let mut sum = Row::default();
+    for (k, &n) in present.iter().enumerate() {
+        let next = if k + 1 == present.len() {
+            Priced {
+                rates: t1.rates.clone(),
+                plans: Vec::new(),
+            }
+        } else {
+            step(&scenario.changes_through(n + 1))?
+        };
+        let mut row = Row {
+            key: Area::ALL[n].name().to_string(),
+            ..Row::default()
+        };
+        for e in run_model(basket, &prev, &next, params).iter().flatten() {
+            row.add_effect(e);
+        }
+        // Each step reaches the whole basket: only the change is an area's.
+        row.imports_before = None;
+        row.imports_after = None;
+        sum.add(&row);
+        rows.push(row);
+        prev = next;
+    }
+    let mut interaction = Row {
+        key: INTERACTION.into(),
+        ..Row::default()
+    };
+    interaction.add(&all_effects(TOTAL));
+    interaction.sub(&sum);
+    rows.push(interaction);
+    Ok((rows, true))
+}
+
+/// The import rows by partner or sector (or the area rows, by area).
+fn import_rows(
+    by: GroupBy,
+    flows: &[Flow],
+    effects: &[Option<Effect>],
+    area_rows: Vec<Row>,
+) -> BTreeMap<String, Row> {
+    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    if by == GroupBy::Area {
+        for r in area_rows {
+            rows.insert(r.key.clone(), r);
+        }
+        return rows;
+    }
+    for (f, e) in flows.iter().zip(effects) {
+        let Some(e) = e else { continue };
+        let key = match by {
+            GroupBy::Partner => f.partner.clone(),
+            _ => format!("HS {:02}", f.chapter),
+        };
+        row_of(&mut rows, key).add_effect(e);
+    }
+    rows
+}
+
+/// The row of a key, made empty if new.
+fn row_of(rows: &mut BTreeMap<String, Row>, key: String) -> &mut Row {
+    rows.entry(key.clone()).or_insert_with(|| Row {
+        key,
+        ..Row::default()
+    })
+}
+
+/// One scenario's partner measures and commitments, added to the rows (`sign` −1 for the
+/// scenario compared against) and to each partner's export change.
+fn partner_side(
+    l: &Loaded,
+    sign: Decimal,
+    by: GroupBy,
+    elasticity: Decimal,
+    rows: &mut BTreeMap<String, Row>,
+    by_partner_exports: &mut BTreeMap<String, Decimal>,
+) {
+    for m in &l.scenario.partner_measures {
+        let x = model::export_change(
+            m.us_exports,
+            m.ave_before / Decimal::ONE_HUNDRED,
+            m.ave_after / Decimal::ONE_HUNDRED,
+            m.elasticity.unwrap_or(elasticity),
+        ) * sign;
+        *by_partner_exports.entry(m.partner.clone()).or_default() += x;
+        let key = match by {
+            GroupBy::Area => m.area.name().to_string(),
+            GroupBy::Sector => m.sector.clone(),
+            GroupBy::Partner => m.partner.clone(),
+        };
+        row_of(rows, key).exports_from_cuts += x;
+    }
+    for c in &l.scenario.commitments {
+        let key = match by {
+            GroupBy::Area => c.area.name().to_string(),
+            GroupBy::Sector => c.sector.clone(),
+            GroupBy::Partner => c.partner.clone(),
+        };
+        let row = row_of(rows, key);
+        match c.kind {
+            CommitmentKind::Purchase => {
+                let x = c.annual() * sign;
+                row.exports_from_purchases += x;
+                *by_partner_exports.entry(c.partner.clone()).or_default() += x;
+            }
+            CommitmentKind::Investment => row.investment_pledged += c.total_value() * sign,
+        }
+    }
+}
+
+/// The trade balances of the partners the scenarios name, before and after, with the USTR
+/// formula on each.
+fn balances(
+    scenario: &Loaded,
+    against: Option<&Loaded>,
+    inputs: &Inputs<'_>,
+    effects: &[Option<Effect>],
+    by_partner_exports: &BTreeMap<String, Decimal>,
+) -> Vec<Balance> {
     let mut partners: BTreeSet<String> = BTreeSet::new();
     for l in std::iter::once(scenario).chain(against) {
         partners.extend(l.scenario.partner.iter().cloned());
@@ -732,14 +827,14 @@ pub fn simulate(
         partners.extend(l.scenario.commitments.iter().map(|c| c.partner.clone()));
     }
     let mut import_change: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for (f, e) in flows.iter().zip(&effects) {
+    for (f, e) in inputs.basket.flows().iter().zip(effects) {
         if let Some(e) = e
             && partners.contains(&f.partner)
         {
             *import_change.entry(f.partner.as_str()).or_default() += e.change();
         }
     }
-    let balances = partners
+    partners
         .iter()
         .filter_map(|p| {
             let b = inputs.bilateral.get(p)?;
@@ -766,15 +861,22 @@ pub fn simulate(
                 formula_rate_after: inputs.formula.rate(exports_after, imports_after),
             })
         })
-        .collect();
+        .collect()
+}
 
+/// The rows, rounded and by size of the import change, and their total (by area: the area
+/// rows hold changes only, and the total holds the whole basket).
+fn rows_and_total(
+    rows: BTreeMap<String, Row>,
+    effects: &[Option<Effect>],
+    by: GroupBy,
+) -> (Vec<Row>, Row) {
     let mut rows: Vec<Row> = rows.into_values().collect();
     let mut total = Row {
-        key: "total".into(),
+        key: TOTAL.into(),
         ..Row::default()
     };
-    if options.by == GroupBy::Area {
-        // Area rows hold changes only; the total holds the whole basket.
+    if by == GroupBy::Area {
         for e in effects.iter().flatten() {
             total.add_effect(e);
         }
@@ -789,7 +891,7 @@ pub fn simulate(
         }
     }
     for r in &mut rows {
-        if options.by == GroupBy::Area {
+        if by == GroupBy::Area {
             r.imports_before = None;
             r.imports_after = None;
         }
@@ -802,78 +904,48 @@ pub fn simulate(
             .cmp(&a.imports_change.abs())
             .then(a.key.cmp(&b.key))
     });
+    (rows, total)
+}
 
-    let unpriced: Vec<&Flow> = flows
+/// The spread of the main figures over the elasticities' sensitivity grid.
+fn sensitivity(inputs: &Inputs<'_>, t0: &Priced, t1: &Priced) -> Vec<Spread> {
+    let grid = inputs.elasticities.sensitivity_grid();
+    let runs: Vec<(Params, Row)> = grid
         .iter()
-        .enumerate()
-        .filter(|(i, _)| t0.rates[*i].is_none() || t1.rates[*i].is_none())
-        .map(|(_, f)| f)
-        .collect();
-    let clamped_flows = effects.iter().flatten().filter(|e| e.clamped).count();
-
-    let mut sensitivity = Vec::new();
-    if options.sensitivity {
-        let grid = inputs.elasticities.sensitivity_grid();
-        let runs: Vec<(Params, Row)> = grid
-            .iter()
-            .map(|p| {
-                let mut r = Row::default();
-                for e in run_model(inputs.basket, &t0, &t1, p).iter().flatten() {
-                    r.add_effect(e);
-                }
-                (*p, r)
-            })
-            .collect();
-        let figures: [(&str, Figure); 4] = [
-            ("imports_change", |r| r.imports_change),
-            ("duties_change", Row::duties_change),
-            ("consumer_surplus", |r| r.consumer_surplus),
-            ("welfare", |r| r.welfare),
-        ];
-        for (name, f) in figures {
-            let central = runs.first().map(|(_, r)| f(r)).unwrap_or_default();
-            let (mut lo, mut hi) = (runs[0].clone(), runs[0].clone());
-            for (p, r) in &runs {
-                if f(r) < f(&lo.1) {
-                    lo = (*p, r.clone());
-                }
-                if f(r) > f(&hi.1) {
-                    hi = (*p, r.clone());
-                }
+        .map(|p| {
+            let mut r = Row::default();
+            for e in run_model(inputs.basket, t0, t1, p).iter().flatten() {
+                r.add_effect(e);
             }
-            sensitivity.push(Spread {
-                figure: name.to_string(),
-                central: cents(central),
-                min: cents(f(&lo.1)),
-                max: cents(f(&hi.1)),
-                at_min: (lo.0.import_demand, lo.0.substitution),
-                at_max: (hi.0.import_demand, hi.0.substitution),
-            });
+            (*p, r)
+        })
+        .collect();
+    let figures: [(&str, Figure); 4] = [
+        ("imports_change", |r| r.imports_change),
+        ("duties_change", Row::duties_change),
+        ("consumer_surplus", |r| r.consumer_surplus),
+        ("welfare", |r| r.welfare),
+    ];
+    let mut out = Vec::new();
+    for (name, f) in figures {
+        let central = runs.first().map(|(_, r)| f(r)).unwrap_or_default();
+        let (mut lo, mut hi) = (runs[0].clone(), runs[0].clone());
+        for (p, r) in &runs {
+            if f(r) < f(&lo.1) {
+                lo = (*p, r.clone());
+            }
+            if f(r) > f(&hi.1) {
+                hi = (*p, r.clone());
+            }
         }
+        out.push(Spread {
+            figure: name.to_string(),
+            central: cents(central),
+            min: cents(f(&lo.1)),
+            max: cents(f(&hi.1)),
+            at_min: (lo.0.import_demand, lo.0.substitution),
+            at_max: (hi.0.import_demand, hi.0.substitution),
+        });
     }
-    if dates.len() > 1 {
-        notes.push(format!(
-            "tariffs averaged over {} periods between {} and {}, weighted by days",
-            dates.len(),
-            scenario.days.from,
-            scenario.days.until
-        ));
-    }
-
-    Ok(Outcome {
-        scenario: scenario.scenario.name.clone(),
-        against: against.map_or("baseline".to_string(), |a| a.scenario.name.clone()),
-        days: scenario.days,
-        basket: inputs.basket.label.clone(),
-        params,
-        by: options.by,
-        rows,
-        total,
-        balances,
-        unpriced_flows: unpriced.len(),
-        unpriced_value: cents(unpriced.iter().map(|f| f.value).sum()),
-        clamped_flows,
-        sensitivity,
-        notes,
-    })
+    out
 }

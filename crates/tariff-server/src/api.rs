@@ -511,7 +511,7 @@ pub async fn measures(
     let rows: Vec<_> = s
         .engine
         .measures()
-        .measures
+        .all()
         .iter()
         .filter(|m| m.effective.contains(on))
         .map(|m| m.row())
@@ -535,7 +535,7 @@ pub async fn meta(State(s): State<AppState>, uri: axum::http::Uri) -> Result<Res
     let countries: Vec<serde_json::Value> = s
         .engine
         .measures()
-        .countries
+        .countries()
         .countries
         .iter()
         .map(|(code, name)| serde_json::json!({ "code": code, "name": name }))
@@ -550,7 +550,7 @@ pub async fn meta(State(s): State<AppState>, uri: axum::http::Uri) -> Result<Res
         "last_revision": schedule.last_revision().name,
         "revisions": revisions,
         "countries": countries,
-        "measures": s.engine.measures().measures.len(),
+        "measures": s.engine.measures().all().len(),
     }))
     .into_response())
 }

@@ -229,7 +229,7 @@ fn hts_search_measures_meta() {
     let engine_count = server()
         .engine
         .measures()
-        .measures
+        .all()
         .iter()
         .filter(|x| x.effective.contains(d("2025-06-01")))
         .count();

@@ -8,7 +8,7 @@ pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let m = Measures::embedded().context("loading the measure data")?;
     let date = super::date_or_today(date, json)?;
     let rows: Vec<_> = m
-        .measures
+        .all()
         .iter()
         .filter(|x| x.effective.contains(date))
         .map(|x| x.row())
@@ -124,7 +124,7 @@ pub fn stacking(json: bool) -> Result<()> {
     use tariff_measures::CarvePortion;
     let m = Measures::embedded().context("loading the measure data")?;
     let group_of: BTreeMap<&str, &str> = m
-        .measures
+        .all()
         .iter()
         .map(|x| (x.id.as_str(), x.group.as_str()))
         .collect();
@@ -144,7 +144,7 @@ pub fn stacking(json: bool) -> Result<()> {
     // (group, how, target group) -> rule
     let mut rules: BTreeMap<(String, &'static str, String), Rule> = BTreeMap::new();
     let mut within = 0usize;
-    for x in &m.measures {
+    for x in m.all() {
         let mut add = |how: &'static str, t: &str, declare: Option<&String>| {
             let tg = target(t);
             if tg == x.group {
