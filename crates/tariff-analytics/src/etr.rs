@@ -839,26 +839,35 @@ impl ChangeDates {
 
 /// What of a schedule line the engine reads (besides the revision's name): the line used
 /// (10 or 8 digits), where its rates come from, the three rate texts and the footnote
-/// references.
-fn fingerprint(engine: &Engine, hts: &HtsCode, date: Date) -> String {
+/// references; `None` when neither the line nor its subheading is in force.
+#[derive(PartialEq, Eq)]
+struct LineKey<'s> {
+    digits: u8,
+    code: HtsCode,
+    rates_from: Option<HtsCode>,
+    rates: [&'s str; 3],
+    references: Vec<HtsCode>,
+}
+
+fn fingerprint<'s>(engine: &'s Engine, hts: &HtsCode, date: Date) -> Option<LineKey<'s>> {
     let s = engine.schedule();
-    let line = s.entry_line(hts, date).map(|l| (10, l)).or_else(|_| {
-        hts.truncate(8)
-            .ok_or(())
-            .and_then(|h8| s.entry_line(&h8, date).map(|l| (8, l)).map_err(|_| ()))
-    });
-    match line {
-        Err(_) => "missing".into(),
-        Ok((n, l)) => format!(
-            "{n}|{}|{:?}|{}|{}|{}|{:?}",
-            l.code,
-            l.rates_from,
-            l.general.map(|r| r.text).unwrap_or(""),
-            l.special.map(|r| r.text).unwrap_or(""),
-            l.other.map(|r| r.text).unwrap_or(""),
-            l.references
-        ),
-    }
+    let (digits, l) = s
+        .entry_line(hts, date)
+        .map(|l| (10, l))
+        .or_else(|_| {
+            hts.truncate(8)
+                .ok_or(())
+                .and_then(|h8| s.entry_line(&h8, date).map(|l| (8, l)).map_err(|_| ()))
+        })
+        .ok()?;
+    let text = |r: Option<tariff_schedule::EntryRate<'s>>| r.map_or("", |r| r.text);
+    Some(LineKey {
+        digits,
+        code: l.code,
+        rates_from: l.rates_from,
+        rates: [text(l.general), text(l.special), text(l.other)],
+        references: l.references,
+    })
 }
 
 /// Step of a series.

@@ -249,6 +249,63 @@ impl Engine {
         &self.measures
     }
 
+    /// Every date in `(from, until)` on which the quote of some entry line may change, sorted:
+    /// where a measure, a column 2 entry, a fee rate or a program starts or ends, an
+    /// entered-before date, the end of an in-transit warning window, a revision takes effect,
+    /// and the day after each of the dataset's horizons. Between two consecutive dates every
+    /// quote is the same but for its date and the revision's name (the validity of one
+    /// entry's quote, [`Engine::quote_valid`], is found exactly; these bound all of them).
+    pub fn change_dates(
+        &self,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+    ) -> Vec<jiff::civil::Date> {
+        let mut out: BTreeSet<jiff::civil::Date> = BTreeSet::new();
+        let mut interval = |i: &tariff_hts::Interval| {
+            out.insert(i.from);
+            out.extend(i.until);
+        };
+        for m in self.measures.all() {
+            interval(&m.effective);
+        }
+        for c in self.measures.column2_entries() {
+            interval(&c.effective);
+        }
+        for m in &self.measures.fees().mpf {
+            interval(&m.effective);
+        }
+        for m in &self.measures.fees().hmf {
+            interval(&m.effective);
+        }
+        for nm in self.measures.not_modeled() {
+            if let Some(i) = &nm.effective {
+                interval(i);
+            }
+        }
+        for p in self.programs.iter() {
+            for i in &p.effective {
+                interval(i);
+            }
+        }
+        for m in self.measures.all() {
+            out.extend(m.conditions.entered_before);
+            out.extend(m.conditions.loaded_before.and_then(|d| {
+                d.checked_add(jiff::Span::new().days(IN_TRANSIT_WARNING_DAYS))
+                    .ok()
+            }));
+        }
+        out.extend(self.schedule.revisions().iter().map(|r| r.effective_from));
+        for h in [
+            self.schedule.covered_through(),
+            self.schedule.law_known_through(),
+        ] {
+            out.extend(h.tomorrow().ok());
+        }
+        out.into_iter()
+            .filter(|d| from < *d && *d < until)
+            .collect()
+    }
+
     /// The special-program table the engine claims with (loaded once, with the engine).
     pub fn programs(&self) -> &Programs {
         &self.programs

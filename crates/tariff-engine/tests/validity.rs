@@ -146,3 +146,52 @@ fn periods_follow_the_charges_day_by_day() {
     assert_eq!(p[1].from, jiff::civil::date(2025, 10, 1));
     assert_ne!(p[0].quote.fees.total, p[1].quote.fees.total);
 }
+
+/// [`Engine::change_dates`] bound every quote: for every legal case's entry, the quotes on the
+/// first and the last day between two consecutive change dates charge the same (the
+/// simulator and the series price once per such period).
+#[test]
+fn change_dates_bound_every_quote() {
+    let engine = Engine::embedded().expect("embedded data loads");
+    let first = engine.schedule().first_date();
+    let until = jiff::civil::date(2027, 2, 1);
+    let mut cuts = vec![first];
+    cuts.extend(engine.change_dates(first, until));
+    cuts.push(until);
+    assert!(cuts.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+    let (mut checked, mut failures) = (0, Vec::new());
+    for (name, entry) in case_entries() {
+        for w in cuts.windows(2) {
+            let last = w[1].yesterday().unwrap();
+            let mut a = entry.clone();
+            a.entry_date = w[0];
+            let mut b = entry.clone();
+            b.entry_date = last;
+            match (engine.quote(&a), engine.quote(&b)) {
+                (Ok(qa), Ok(qb)) => {
+                    checked += 1;
+                    if !qa.same_charges(&qb) {
+                        failures.push(format!(
+                            "{name}: {} and {last} charge differently with no change date between",
+                            w[0]
+                        ));
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                (ra, rb) => failures.push(format!(
+                    "{name}: {} {} but {last} {}",
+                    w[0],
+                    if ra.is_ok() { "quotes" } else { "is refused" },
+                    if rb.is_ok() { "quotes" } else { "is refused" }
+                )),
+            }
+        }
+    }
+    eprintln!("{} change dates, {checked} periods checked", cuts.len() - 2);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(30)].join("\n")
+    );
+}

@@ -323,22 +323,14 @@ fn engine(changes: &MeasureChanges, validated: Option<&Measures>) -> Result<Engi
     Ok(Engine::new(schedule, measures, programs)?)
 }
 
-/// The dates inside `days` at which some measure of `engine` starts or ends, with `from`:
-/// the periods over which every measure is constant.
+/// The periods of `days` over which every quote of both engines is constant ([`Engine::change_dates`]:
+/// measures, revisions, programs, column 2, fees and the horizons), each as its first date and
+/// its length in days.
 fn periods(engines: &[&Engine], days: DateRange) -> Vec<(Date, i64)> {
     let mut cuts: BTreeSet<Date> = BTreeSet::new();
     cuts.insert(days.from);
     for e in engines {
-        for m in e.measures().all() {
-            for d in [Some(m.effective.from), m.effective.until]
-                .into_iter()
-                .flatten()
-            {
-                if d > days.from && d < days.until {
-                    cuts.insert(d);
-                }
-            }
-        }
+        cuts.extend(e.change_dates(days.from, days.until));
     }
     let cuts: Vec<Date> = cuts.into_iter().collect();
     cuts.iter()
@@ -948,4 +940,46 @@ fn sensitivity(inputs: &Inputs<'_>, t0: &Priced, t1: &Priced) -> Vec<Spread> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A range is averaged over periods cut wherever any quote may change: measures, and
+    /// also the HTS revisions and program dates that the simulator once missed (issue 24).
+    #[test]
+    fn periods_cut_at_revisions_and_programs() {
+        let engine = Engine::embedded().expect("embedded data loads");
+        let days = DateRange {
+            from: jiff::civil::date(2025, 1, 1),
+            until: jiff::civil::date(2026, 7, 1),
+        };
+        let starts: BTreeSet<Date> = periods(&[&engine], days).iter().map(|p| p.0).collect();
+        let revisions: Vec<Date> = engine
+            .schedule()
+            .revisions()
+            .iter()
+            .map(|r| r.effective_from)
+            .filter(|d| days.from < *d && *d < days.until)
+            .collect();
+        assert!(revisions.len() > 10, "{revisions:?}");
+        for d in &revisions {
+            assert!(
+                starts.contains(d),
+                "no period starts at the revision of {d}"
+            );
+        }
+        for p in engine.programs().iter() {
+            for i in &p.effective {
+                for d in std::iter::once(i.from).chain(i.until) {
+                    if days.from < d && d < days.until {
+                        assert!(starts.contains(&d), "no period starts at {} on {d}", p.code);
+                    }
+                }
+            }
+        }
+        let total: i64 = periods(&[&engine], days).iter().map(|p| p.1).sum();
+        assert_eq!(total, i64::from((days.until - days.from).get_days()));
+    }
 }
