@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut record = csv::ByteRecord::new();
     while let Ok(true) = reader.read_byte_record(&mut record) {
-        if let Err((column, reason)) = layout.entry(&record) {
+        if let Err(tariff_batch::Refusal { column, reason }) = layout.entry(&record) {
             assert!(!reason.is_empty(), "a rejection without a reason ({column})");
         }
     }

@@ -760,7 +760,7 @@ impl ChangeDates {
         let by_country_chapter = keys
             .into_par_iter()
             .map(|(origin, ch)| {
-                let country = measures.country_index(&origin).unwrap_or(usize::MAX);
+                let country = measures.country_slot(&origin);
                 let mut ds: BTreeSet<Date> = BTreeSet::new();
                 for (i, m) in measures.all().iter().enumerate() {
                     if !measures.may_cover_chapter(i, ch) || !measures.covers_country_at(i, country)

@@ -98,7 +98,9 @@ pub trait Source: Send {
     /// The next rows as the input's Arrow arrays, without their text (sources with an
     /// [`Source::arrow_schema`]); `None` at the end.
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, BatchError> {
-        Err(BatchError::Usage("this input has no Arrow batches".into()))
+        Err(BatchError::Internal(
+            "this input has no Arrow batches".into(),
+        ))
     }
     /// The source's Arrow schema, where it has one (Parquet).
     fn arrow_schema(&self) -> Option<SchemaRef> {

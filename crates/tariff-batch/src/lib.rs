@@ -41,7 +41,7 @@ mod table;
 
 pub use io::{CsvSink, CsvSource, ParquetSink, ParquetSource, RejectSink, Sink, Source};
 pub use price::{AUTHORITIES, MemoStats, Priced, Pricer};
-pub use row::{Dates, KNOWN, Layout, Rejection};
+pub use row::{Dates, KNOWN, Layout, Refusal, Rejection};
 
 use arrow_array::RecordBatch;
 use csv::ByteRecord;
@@ -67,9 +67,13 @@ pub enum BatchError {
     /// The header is unusable (missing required column, duplicate, clash with an output column).
     #[error("header: {0}")]
     Header(String),
-    /// A usage error (thread pool, options).
+    /// A usage error (options, the same file given twice).
     #[error("{0}")]
     Usage(String),
+    /// A broken invariant of the batch itself (a part or chunk not priced, rows not
+    /// accounted for, a thread that panicked): a bug, reported rather than hidden.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl From<parquet::errors::ParquetError> for BatchError {
@@ -368,7 +372,7 @@ fn process_part(
             }
         };
         let priced = match entry {
-            Err((column, reason)) => Err((std::mem::take(column), std::mem::take(reason))),
+            Err(r) => Err((std::mem::take(&mut r.column), std::mem::take(&mut r.reason))),
             Ok(e) => {
                 let prepared = prepared[i].unwrap_or_else(|| pricer.prepare(e));
                 pricer
@@ -647,7 +651,7 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
-        .map_err(|e| BatchError::Usage(format!("thread pool: {e}")))?;
+        .map_err(|e| BatchError::Internal(format!("thread pool: {e}")))?;
     let threads = pool.current_num_threads().max(1);
     let pool = &pool;
     let pricer = &Pricer::new(engine, opts.memo_periods, opts.detail);
@@ -706,9 +710,8 @@ pub fn run(
                         std::mem::take(&mut *f.done.lock().unwrap_or_else(|p| p.into_inner()));
                     let mut parts = Vec::with_capacity(done.len());
                     for d in done {
-                        let (p, s) = d.ok_or_else(|| {
-                            BatchError::Usage("internal error: a part was not priced".into())
-                        })??;
+                        let (p, s) =
+                            d.ok_or_else(|| BatchError::Internal("a part was not priced".into()))??;
                         summary.merge(&s);
                         parts.push(p);
                     }
@@ -728,9 +731,7 @@ pub fn run(
                 }
             }
             if !waiting.is_empty() {
-                return Err(BatchError::Usage(
-                    "internal error: a chunk was not priced".into(),
-                ));
+                return Err(BatchError::Internal("a chunk was not priced".into()));
             }
             sink.finish(pool)?;
             if let Some(r) = rejects {
@@ -790,7 +791,7 @@ pub fn run(
         drop(tx_done);
         let w = writer
             .join()
-            .map_err(|_| BatchError::Usage("the writer thread panicked".into()))?;
+            .map_err(|_| BatchError::Internal("the writer thread panicked".into()))?;
         let _ = reader.join();
         let summary = w?;
         result?;
@@ -798,8 +799,8 @@ pub fn run(
     })
     .and_then(|summary| {
         if summary.read != summary.quoted + summary.rejected {
-            return Err(BatchError::Usage(format!(
-                "internal error: {} rows read but {} quoted and {} rejected",
+            return Err(BatchError::Internal(format!(
+                "{} rows read but {} quoted and {} rejected",
                 summary.read, summary.quoted, summary.rejected
             )));
         }

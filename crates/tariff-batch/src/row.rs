@@ -17,6 +17,24 @@ const ORIGIN: usize = Field::Origin as usize;
 const DATE: usize = Field::EntryDate as usize;
 const VALUE: usize = Field::Value as usize;
 
+/// Why a row is refused: the column at fault (empty when the row as a whole is) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The column at fault, as the engine names it (empty for the whole row).
+    pub column: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Refusal {
+    fn new(column: impl Into<String>, reason: impl Into<String>) -> Refusal {
+        Refusal {
+            column: column.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// A row that could not be quoted: where and why, with the row as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
@@ -132,13 +150,16 @@ impl Layout {
             .unwrap_or("")
     }
 
-    /// Parses a record into an entry; `Err((column, reason))` otherwise.
-    pub fn entry(&self, r: &ByteRecord) -> Result<Entry, (String, String)> {
+    /// Parses a record into an entry, or says why not.
+    pub fn entry(&self, r: &ByteRecord) -> Result<Entry, Refusal> {
         // A record the reader cut at its bound ([`crate::guard`]) carries its reason.
         if r.len() == 1
             && let Some(reason) = r[0].strip_prefix(crate::guard::MARKER)
         {
-            return Err((String::new(), String::from_utf8_lossy(reason).into_owned()));
+            return Err(Refusal::new(
+                String::new(),
+                String::from_utf8_lossy(reason).into_owned(),
+            ));
         }
         if r.len() != self.names.len() {
             let what = if r.len() < self.names.len() {
@@ -147,7 +168,7 @@ impl Layout {
                 "long"
             };
             let column = self.names.get(r.len()).cloned().unwrap_or_default();
-            return Err((
+            return Err(Refusal::new(
                 column,
                 format!(
                     "{what} row: {} field(s), the header has {}",
@@ -160,7 +181,7 @@ impl Layout {
         if !r.as_slice().is_ascii() {
             for (i, f) in r.iter().enumerate() {
                 if let Err(e) = std::str::from_utf8(f) {
-                    return Err((
+                    return Err(Refusal::new(
                         self.names[i].clone(),
                         format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()),
                     ));
@@ -185,17 +206,14 @@ impl Layout {
     }
 
     /// Parses a row given as its known columns' cells (`cell(k)` for [`KNOWN`]`[k]`, asked
-    /// only for the columns the input has) into an entry; `Err((column, reason))` otherwise.
+    /// only for the columns the input has) into an entry, or says why not.
     /// Typed cells give what their text would parse to.
-    pub fn entry_of<'c>(
-        &self,
-        cell: impl Fn(usize) -> Cell<'c>,
-    ) -> Result<Entry, (String, String)> {
+    pub fn entry_of<'c>(&self, cell: impl Fn(usize) -> Cell<'c>) -> Result<Entry, Refusal> {
         // Only columns the input has are asked for: the four required ones always (the
         // layout refuses a header without them), each optional one when `present`.
         let present = |k: usize| self.index[k].is_some();
         let text = |k: usize| cell(k).text();
-        let fail = |k: usize, reason: String| (KNOWN[k].to_string(), reason);
+        let fail = |k: usize, reason: String| Refusal::new(KNOWN[k], reason);
         let required = |k: usize| {
             let t = text(k);
             if t.is_empty() {
@@ -395,7 +413,7 @@ mod tests {
         ] {
             bad.push_field(f);
         }
-        let (column, reason) = layout.entry(&bad).expect_err("bad UTF-8");
+        let super::Refusal { column, reason } = layout.entry(&bad).expect_err("bad UTF-8");
         assert_eq!(column, "note");
         assert!(reason.contains("not valid UTF-8"), "{reason}");
     }

@@ -80,7 +80,7 @@ proptest! {
                     prop_assert!(!err.to_string().is_empty());
                 }
             }
-            Err((column, reason)) => {
+            Err(tariff_batch::Refusal { column, reason }) => {
                 prop_assert!(!reason.is_empty());
                 prop_assert!(column.is_empty() || KNOWN.contains(&column.as_str()), "{column}");
             }

@@ -37,8 +37,8 @@ use tariff_hts::HtsCode;
 use tariff_hts::program::Programs;
 use tariff_hts::rate::{Basis as RateBasis, Rate};
 use tariff_measures::{
-    Basis, CarveOut, CarvePortion, Chapter98Treatment, Dutiable, FloorAgainst, Measure,
-    MeasureRate, Measures, Portion, ProductRule, ValueAdded,
+    Basis, CarveOut, CarvePortion, Chapter98Treatment, CountrySlot, Dutiable, FloorAgainst,
+    Measure, MeasureRate, Measures, Portion, ProductRule, ValueAdded,
 };
 use tariff_schedule::{EntryLine, EntryRate, Horizon, LookupError, Schedule};
 
@@ -619,7 +619,7 @@ impl Engine {
         };
         Ok(Quoting {
             e,
-            country: self.measures.country_index(&e.origin).unwrap_or(usize::MAX),
+            country: self.measures.country_slot(&e.origin),
             line,
             claim98,
             base,
@@ -699,7 +699,7 @@ impl Engine {
             let mut carved = Decimal::ZERO;
             if charges(m) {
                 for c in carves.iter_mut() {
-                    if c.rule.from.iter().any(|t| targets(t, m)) {
+                    if c.rule.from.iter().any(|t| t.names(m)) {
                         carved += c.value;
                         c.used = true;
                     }
@@ -1653,7 +1653,7 @@ impl Engine {
         &self,
         id: &str,
         value: Decimal,
-        country: usize,
+        country: CountrySlot,
         line: &EntryLine<'_>,
         valid: &mut Validity,
     ) -> Option<(usize, DutyLine)> {
@@ -1823,7 +1823,7 @@ fn first_rate(r: Option<EntryRate<'_>>) -> Option<(&str, &Rate)> {
 struct Quoting<'q> {
     e: &'q Entry,
     /// The origin's index among the measures' countries.
-    country: usize,
+    country: CountrySlot,
     line: EntryLine<'q>,
     claim98: Option<Claim98<'q>>,
     base: Base,
@@ -1864,7 +1864,7 @@ fn stack<'m>(e: &Entry, candidates: &[&'m Measure]) -> Stacking<'m> {
                 CarvePortion::All => {
                     let mut hit = false;
                     for t in &c.from {
-                        for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
+                        for target in candidates.iter().filter(|o| o.id != m.id && t.names(o)) {
                             hit |= charges(target) && off.insert(target.id.as_str());
                         }
                     }
@@ -1885,7 +1885,7 @@ fn stack<'m>(e: &Entry, candidates: &[&'m Measure]) -> Stacking<'m> {
             _ => None,
         };
         for t in &m.excludes {
-            for target in candidates.iter().filter(|o| o.id != m.id && targets(t, o)) {
+            for target in candidates.iter().filter(|o| o.id != m.id && t.names(o)) {
                 match portion {
                     Some(p) => s.reduced.push((target.id.as_str(), p)),
                     None => {
@@ -2105,14 +2105,6 @@ fn has_content(e: &Entry) -> bool {
         || e.steel_content.is_some()
         || e.aluminum_content.is_some()
         || e.copper_content.is_some()
-}
-
-/// Whether an `excludes` entry (`id` or `group:<name>`) names measure `m`.
-fn targets(entry: &str, m: &Measure) -> bool {
-    match entry.strip_prefix("group:") {
-        Some(g) => m.group == g,
-        None => m.id == entry,
-    }
 }
 
 /// The percent of a plain ad valorem rate (`Free` is 0).

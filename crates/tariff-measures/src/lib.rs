@@ -25,7 +25,7 @@ use tariff_hts::HtsCode;
 pub use schema::{
     Authority, BaseRateTest, Basis, CarveOut, CarvePortion, Conditions, Confidence, CountryScope,
     FloorAgainst, Interval, Measure, MeasureFile, MeasureRate, MeasureRow, Portion, ProductRule,
-    ProductScope,
+    ProductScope, Target,
 };
 
 mod chapter98;
@@ -71,6 +71,11 @@ impl Sources<'static> {
         }
     }
 }
+
+/// A country of origin as the measures index it ([`Measures::country_slot`]): its place in
+/// the country table, or the place after the last for an origin not in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CountrySlot(usize);
 
 /// Why the measure data is invalid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -327,12 +332,12 @@ pub struct Measures {
     /// Per measure (same index): the countries covered (`None`: all) and excepted, with
     /// groups expanded.
     scopes: Vec<(Option<CountrySet>, CountrySet)>,
-    /// The country codes in table order (sorted), for [`Measures::country_index`].
+    /// The country codes in table order (sorted), for [`Measures::country_slot`].
     country_codes: Vec<String>,
     /// Per measure (same index): the digits of its `hts` product rules, sorted, for include
     /// and exclude.
     hts_rules: Vec<(PrefixSet, PrefixSet)>,
-    /// Per country (by [`Measures::country_index`], plus one last list for origins not in the
+    /// Per country (by [`Measures::country_slot`], plus one last list for origins not in the
     /// table): the indices of the measures whose countries cover it, in data order.
     by_country: Vec<Vec<u32>>,
     /// Measure index by id.
@@ -489,11 +494,7 @@ impl Measures {
             .collect();
         all.by_country = (0..=all.country_codes.len())
             .map(|c| {
-                let c = if c == all.country_codes.len() {
-                    usize::MAX
-                } else {
-                    c
-                };
+                let c = CountrySlot(c);
                 (0..all.measures.len())
                     .filter(|&i| all.covers_country_at(i, c))
                     .map(|i| i as u32)
@@ -662,19 +663,25 @@ impl Measures {
                     }
                 }
             }
-            let names = |x: &String| match x.strip_prefix("group:") {
-                Some(g) => groups.contains(g),
-                None => self.measures.iter().any(|o| &o.id == x),
+            let names = |x: &Target| match x {
+                Target::Group(g) => groups.contains(g.as_str()),
+                Target::Id(id) => self.measures.iter().any(|o| o.id == *id),
             };
             if let Some(x) = m.excludes.iter().find(|x| !names(x)) {
-                return bad(format!("excludes {x:?}: no such measure or group"));
+                return bad(format!(
+                    "excludes {:?}: no such measure or group",
+                    x.to_string()
+                ));
             }
             for c in &m.carve_out {
                 if c.from.is_empty() {
                     return bad("carve_out: `from` is empty".into());
                 }
                 if let Some(x) = c.from.iter().find(|x| !names(x)) {
-                    return bad(format!("carve_out from {x:?}: no such measure or group"));
+                    return bad(format!(
+                        "carve_out from {:?}: no such measure or group",
+                        x.to_string()
+                    ));
                 }
                 if let Some(d) = &c.declare {
                     match self.measures.iter().find(|o| &o.id == d) {
@@ -776,28 +783,30 @@ impl Measures {
         }
     }
 
-    /// The position of a country in the country table, for [`Measures::covers_country_at`].
-    pub fn country_index(&self, origin: &str) -> Option<usize> {
-        self.country_codes
-            .binary_search_by(|c| c.as_str().cmp(origin))
-            .ok()
+    /// The place of `origin` in the country table, as the measures index it (an origin not
+    /// in the table has the place after the last: no measure names it).
+    pub fn country_slot(&self, origin: &str) -> CountrySlot {
+        CountrySlot(
+            self.country_codes
+                .binary_search_by(|c| c.as_str().cmp(origin))
+                .unwrap_or(self.country_codes.len()),
+        )
     }
 
-    /// The indices of the measures whose countries cover the country at `country` (from
-    /// [`Measures::country_index`]; `usize::MAX` for an origin not in the table).
-    pub fn for_country(&self, country: usize) -> &[u32] {
-        let last = self.by_country.len().saturating_sub(1);
+    /// The indices of the measures whose countries cover the country at `country`.
+    pub fn for_country(&self, country: CountrySlot) -> &[u32] {
         self.by_country
-            .get(country.min(last))
+            .get(country.0)
             .map_or(&[][..], Vec::as_slice)
     }
 
-    /// Whether goods of the country at `country` (from [`Measures::country_index`]) are
+    /// Whether goods of the country at `country` (from [`Measures::country_slot`]) are
     /// covered by the countries of the measure at `index`.
-    pub fn covers_country_at(&self, index: usize, country: usize) -> bool {
+    pub fn covers_country_at(&self, index: usize, country: CountrySlot) -> bool {
+        let c = country.0;
         match self.scopes.get(index) {
             Some((inside, except)) => {
-                inside.as_ref().is_none_or(|s| s.contains(country)) && !except.contains(country)
+                inside.as_ref().is_none_or(|s| s.contains(c)) && !except.contains(c)
             }
             None => false,
         }

@@ -60,7 +60,7 @@ pub struct Measure {
     pub precedence: i32,
     /// What this measure switches off when it applies: measure ids, or `group:<name>`.
     #[serde(default)]
-    pub excludes: Vec<String>,
+    pub excludes: Vec<Target>,
     /// What this measure takes out of the basis of other measures when it applies (a Section
     /// 232 duty on the metal content: the reciprocal duty then applies to the rest only).
     #[serde(default)]
@@ -368,12 +368,61 @@ pub enum Portion {
     UsContent,
 }
 
+/// Measures named by another's `excludes` or `carve_out.from`: one measure by its id, or a
+/// stacking group, written `group:<name>`. Read once, when the data loads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The measure with this id.
+    Id(String),
+    /// Every measure of this stacking group.
+    Group(String),
+}
+
+impl Target {
+    /// Reads `group:<name>` as a group, anything else as an id.
+    pub fn parse(text: &str) -> Target {
+        match text.strip_prefix("group:") {
+            Some(g) => Target::Group(g.to_string()),
+            None => Target::Id(text.to_string()),
+        }
+    }
+
+    /// Whether it names measure `m`.
+    pub fn names(&self, m: &Measure) -> bool {
+        match self {
+            Target::Id(id) => m.id == *id,
+            Target::Group(g) => m.group == *g,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Id(id) => f.write_str(id),
+            Target::Group(g) => write!(f, "group:{g}"),
+        }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Target, D::Error> {
+        String::deserialize(d).map(|t| Target::parse(&t))
+    }
+}
+
 /// A value that an applying measure takes out of the basis of other measures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CarveOut {
     /// The measures that lose it: ids, or `group:<name>`.
-    pub from: Vec<String>,
+    pub from: Vec<Target>,
     /// How much: the value this measure is charged on (`basis`, the default) or the whole
     /// customs value (`all`, which switches the targets off).
     #[serde(default)]

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use std::io::Write;
-use tariff_measures::Measures;
+use tariff_measures::{Measures, Target};
 
 pub fn run(date: Option<&str>, json: bool) -> Result<()> {
     let m = Measures::embedded().context("loading the measure data")?;
@@ -128,10 +128,13 @@ pub fn stacking(json: bool) -> Result<()> {
         .iter()
         .map(|x| (x.id.as_str(), x.group.as_str()))
         .collect();
-    let target = |t: &str| -> String {
-        match t.strip_prefix("group:") {
-            Some(g) => g.to_string(),
-            None => group_of.get(t).map_or(t, |g| *g).to_string(),
+    let target = |t: &Target| -> String {
+        match t {
+            Target::Group(g) => g.clone(),
+            Target::Id(id) => group_of
+                .get(id.as_str())
+                .map_or(id.as_str(), |g| *g)
+                .to_string(),
         }
     };
     #[derive(Default)]
@@ -145,7 +148,7 @@ pub fn stacking(json: bool) -> Result<()> {
     let mut rules: BTreeMap<(String, &'static str, String), Rule> = BTreeMap::new();
     let mut within = 0usize;
     for x in m.all() {
-        let mut add = |how: &'static str, t: &str, declare: Option<&String>| {
+        let mut add = |how: &'static str, t: &Target, declare: Option<&String>| {
             let tg = target(t);
             if tg == x.group {
                 within += 1;
