@@ -362,69 +362,106 @@ impl Scenario {
     /// Parses and checks a scenario: `file` names it in messages. `measures` are the embedded
     /// measures (ids and the country table).
     pub fn parse(file: &str, text: &str, measures: &Measures) -> Result<Loaded, ScenarioError> {
-        let lines = Lines::new(text);
-        let at = |line: usize, message: String| ScenarioError::At {
-            file: file.to_string(),
-            line,
-            message,
+        let at = At {
+            file,
+            lines: Lines::new(text),
         };
         let de = serde_yaml_ng::Deserializer::from_str(text);
         let scenario: Scenario = serde_yaml_ng::with::singleton_map_recursive::deserialize(de)
-            .map_err(|e| at(e.location().map_or(1, |l| l.line()), e.to_string()))?;
+            .map_err(|e| at.line(e.location().map_or(1, |l| l.line()), e.to_string()))?;
+        let days = at.days(&scenario)?;
+        at.sources(&scenario)?;
+        at.partners(&scenario, measures)?;
+        let (changes, touched) = at.us_measure_changes(&scenario, measures)?;
+        at.change_rates(&changes, &touched)?;
+        let mut loaded = Loaded {
+            file: file.to_string(),
+            scenario,
+            changes,
+            days,
+            measures: None,
+        };
+        loaded.measures = at.validated(&loaded, &touched)?;
+        Ok(loaded)
+    }
+}
 
-        // Dates.
-        let days = match (scenario.date, scenario.dates) {
-            (Some(_), Some(_)) => {
-                return Err(at(
-                    lines.key("dates"),
-                    "give `date` or `dates`, not both".into(),
-                ));
-            }
+/// Where a scenario file's errors point: the file and its lines.
+struct At<'a> {
+    file: &'a str,
+    lines: Lines<'a>,
+}
+
+/// The measure ids a scenario changes, with the line of the change.
+type Touched = Vec<(String, usize)>;
+
+impl At<'_> {
+    /// An error at a line of the file.
+    fn line(&self, line: usize, message: String) -> ScenarioError {
+        ScenarioError::At {
+            file: self.file.to_string(),
+            line,
+            message,
+        }
+    }
+
+    /// The days the scenario is read over: `date` (one day) or `dates`, not both.
+    fn days(&self, scenario: &Scenario) -> Result<DateRange, ScenarioError> {
+        let lines = &self.lines;
+        match (scenario.date, scenario.dates) {
+            (Some(_), Some(_)) => Err(self.line(
+                lines.key("dates"),
+                "give `date` or `dates`, not both".into(),
+            )),
             (None, None) => {
-                return Err(at(
-                    1,
-                    "no `date` or `dates`: when is the scenario read?".into(),
-                ));
+                Err(self.line(1, "no `date` or `dates`: when is the scenario read?".into()))
             }
-            (None, Some(r)) if r.from >= r.until => {
-                return Err(at(
-                    lines.key("dates"),
-                    format!("dates: from {} is not before until {}", r.from, r.until),
-                ));
-            }
-            (None, Some(r)) => r,
-            (Some(d), None) => DateRange {
+            (None, Some(r)) if r.from >= r.until => Err(self.line(
+                lines.key("dates"),
+                format!("dates: from {} is not before until {}", r.from, r.until),
+            )),
+            (None, Some(r)) => Ok(r),
+            (Some(d), None) => Ok(DateRange {
                 from: d,
                 until: d
                     .tomorrow()
-                    .map_err(|e| at(lines.key("date"), format!("date {d}: {e}")))?,
-            },
-        };
-        // Sources.
+                    .map_err(|e| self.line(lines.key("date"), format!("date {d}: {e}")))?,
+            }),
+        }
+    }
+
+    /// A scenario names where its package comes from.
+    fn sources(&self, scenario: &Scenario) -> Result<(), ScenarioError> {
         if scenario.sources.iter().all(|s| s.trim().is_empty()) {
-            return Err(at(
-                lines.key("sources").max(lines.key("name")),
+            return Err(self.line(
+                self.lines.key("sources").max(self.lines.key("name")),
                 "missing source: a scenario names where its package comes from (`sources:`)".into(),
             ));
         }
-        // Countries.
+        Ok(())
+    }
+
+    /// The partner, the partner measures and the commitments: known countries, sources,
+    /// figures in range.
+    fn partners(&self, scenario: &Scenario, measures: &Measures) -> Result<(), ScenarioError> {
+        let lines = &self.lines;
         let known_country = |c: &str| {
             measures.countries().is_country(c) || measures.countries().expand(c).is_some()
         };
         if let Some(p) = &scenario.partner
             && !known_country(p)
         {
-            return Err(at(lines.key("partner"), format!("unknown country {p:?}")));
+            return Err(self.line(lines.key("partner"), format!("unknown country {p:?}")));
         }
         for (i, m) in scenario.partner_measures.iter().enumerate() {
             if !known_country(&m.partner) {
-                return Err(at(
+                return Err(self.line(
                     lines.field("partner_measures", i, "partner"),
                     format!("unknown country {:?}", m.partner),
                 ));
             }
             if m.sources.is_empty() {
-                return Err(at(
+                return Err(self.line(
                     lines.item("partner_measures", i),
                     format!("missing source for partner measure {:?}", m.description),
                 ));
@@ -433,7 +470,7 @@ impl Scenario {
                 || m.ave_after < Decimal::ZERO
                 || m.us_exports < Decimal::ZERO
             {
-                return Err(at(
+                return Err(self.line(
                     lines.item("partner_measures", i),
                     format!(
                         "us_exports must be between 0 and {MAX_USD}, ave_before and ave_after between 0 and {MAX_PERCENT}, elasticity between 0 and {MAX_ELASTICITY}"
@@ -443,19 +480,19 @@ impl Scenario {
         }
         for (i, c) in scenario.commitments.iter().enumerate() {
             if !known_country(&c.partner) {
-                return Err(at(
+                return Err(self.line(
                     lines.field("commitments", i, "partner"),
                     format!("unknown country {:?}", c.partner),
                 ));
             }
             if c.sources.is_empty() {
-                return Err(at(
+                return Err(self.line(
                     lines.item("commitments", i),
                     format!("missing source for commitment {:?}", c.description),
                 ));
             }
             if c.per_year.is_some() == c.total.is_some() {
-                return Err(at(
+                return Err(self.line(
                     lines.item("commitments", i),
                     "give exactly one of `per_year` and `total`".into(),
                 ));
@@ -465,21 +502,31 @@ impl Scenario {
                 .flatten()
                 .any(|v| !within(v, MAX_USD))
             {
-                return Err(at(
+                return Err(self.line(
                     lines.item("commitments", i),
                     format!("values must be between 0 and {MAX_USD} USD"),
                 ));
             }
             if c.years <= Decimal::ZERO || c.years > Decimal::from(100) {
-                return Err(at(
+                return Err(self.line(
                     lines.field("commitments", i, "years"),
                     "years must be positive and at most 100".into(),
                 ));
             }
         }
-        // US measure changes.
+        Ok(())
+    }
+
+    /// The US measure changes by area (in the order of the areas), and the measures each
+    /// touches with its line (a measure changed twice is an error).
+    fn us_measure_changes(
+        &self,
+        scenario: &Scenario,
+        measures: &Measures,
+    ) -> Result<(Vec<(Area, MeasureChanges)>, Touched), ScenarioError> {
+        let lines = &self.lines;
         let mut changes: Vec<(Area, MeasureChanges)> = Vec::new();
-        let mut touched: Vec<(String, usize)> = Vec::new();
+        let mut touched: Touched = Vec::new();
         for (i, c) in scenario.us_measures.iter().enumerate() {
             let line = lines.item("us_measures", i);
             let kinds = [
@@ -489,16 +536,13 @@ impl Scenario {
                 !c.zero_authority.is_empty(),
             ];
             if kinds.iter().filter(|k| **k).count() != 1 {
-                return Err(at(
+                return Err(self.line(
                     line,
                     "give exactly one of `override`, `remove`, `add` and `zero_authority`".into(),
                 ));
             }
             if c.set.is_some() != c.override_id.is_some() {
-                return Err(at(
-                    line,
-                    "`set` goes with `override` (and only with it)".into(),
-                ));
+                return Err(self.line(line, "`set` goes with `override` (and only with it)".into()));
             }
             let ids: Vec<String> = if c.zero_authority.is_empty() {
                 vec![c.id().unwrap_or_default().to_string()]
@@ -512,7 +556,7 @@ impl Scenario {
             };
             for id in ids {
                 if let Some((_, first)) = touched.iter().find(|(t, _)| *t == id) {
-                    return Err(at(
+                    return Err(self.line(
                         line,
                         format!("measure {id} is changed twice (first at line {first})"),
                     ));
@@ -526,50 +570,73 @@ impl Scenario {
                     changes.len() - 1
                 }
             };
-            if let Some(id) = &c.override_id {
-                let Some(base) = measures.get(id) else {
-                    return Err(at(
-                        lines.field("us_measures", i, "override"),
-                        format!("unknown measure id {id:?}"),
-                    ));
-                };
-                let m = apply_set(base, c.set.as_ref())
-                    .map_err(|e| at(lines.field("us_measures", i, "set"), e))?;
-                changes[slot].1.replace.push(m);
-            } else if let Some(id) = &c.remove {
-                if measures.get(id).is_none() {
-                    return Err(at(
-                        lines.field("us_measures", i, "remove"),
-                        format!("unknown measure id {id:?}"),
-                    ));
-                }
-                changes[slot].1.remove.push(id.clone());
-            } else if let Some(m) = &c.add {
-                if measures.get(&m.id).is_some() {
-                    return Err(at(
-                        lines.field("us_measures", i, "add"),
-                        format!("measure {:?} already exists: use `override`", m.id),
-                    ));
-                }
-                changes[slot].1.add.push((**m).clone());
-            } else {
-                for m in measures.all().iter() {
-                    if c.zero_authority.contains(&m.authority) && charges(m) {
-                        let mut z = m.clone();
-                        z.rate = MeasureRate::Additional {
-                            percent: Decimal::ZERO,
-                            basis: match &m.rate {
-                                MeasureRate::Additional { basis, .. } => *basis,
-                                _ => tariff_measures::Basis::FullValue,
-                            },
-                            text: "0% (scenario: duty not collected)".into(),
-                        };
-                        changes[slot].1.replace.push(z);
-                    }
+            self.change(&mut changes[slot].1, c, i, measures)?;
+        }
+        changes.sort_by_key(|(a, _)| Area::ALL.iter().position(|x| x == a));
+        Ok((changes, touched))
+    }
+
+    /// One US measure change (the `i`th), added to its area's changes.
+    fn change(
+        &self,
+        into: &mut MeasureChanges,
+        c: &UsChange,
+        i: usize,
+        measures: &Measures,
+    ) -> Result<(), ScenarioError> {
+        let lines = &self.lines;
+        if let Some(id) = &c.override_id {
+            let Some(base) = measures.get(id) else {
+                return Err(self.line(
+                    lines.field("us_measures", i, "override"),
+                    format!("unknown measure id {id:?}"),
+                ));
+            };
+            let m = apply_set(base, c.set.as_ref())
+                .map_err(|e| self.line(lines.field("us_measures", i, "set"), e))?;
+            into.replace.push(m);
+        } else if let Some(id) = &c.remove {
+            if measures.get(id).is_none() {
+                return Err(self.line(
+                    lines.field("us_measures", i, "remove"),
+                    format!("unknown measure id {id:?}"),
+                ));
+            }
+            into.remove.push(id.clone());
+        } else if let Some(m) = &c.add {
+            if measures.get(&m.id).is_some() {
+                return Err(self.line(
+                    lines.field("us_measures", i, "add"),
+                    format!("measure {:?} already exists: use `override`", m.id),
+                ));
+            }
+            into.add.push((**m).clone());
+        } else {
+            for m in measures.all().iter() {
+                if c.zero_authority.contains(&m.authority) && charges(m) {
+                    let mut z = m.clone();
+                    z.rate = MeasureRate::Additional {
+                        percent: Decimal::ZERO,
+                        basis: match &m.rate {
+                            MeasureRate::Additional { basis, .. } => *basis,
+                            _ => tariff_measures::Basis::FullValue,
+                        },
+                        text: "0% (scenario: duty not collected)".into(),
+                    };
+                    into.replace.push(z);
                 }
             }
         }
-        for (_, c) in &changes {
+        Ok(())
+    }
+
+    /// Every rate a change sets is within bounds.
+    fn change_rates(
+        &self,
+        changes: &[(Area, MeasureChanges)],
+        touched: &Touched,
+    ) -> Result<(), ScenarioError> {
+        for (_, c) in changes {
             for m in c.replace.iter().chain(&c.add) {
                 let percent = match &m.rate {
                     MeasureRate::Additional { percent, .. }
@@ -580,8 +647,8 @@ impl Scenario {
                     let line = touched
                         .iter()
                         .find(|(t, _)| *t == m.id)
-                        .map_or(lines.key("us_measures"), |(_, l)| *l);
-                    return Err(at(
+                        .map_or(self.lines.key("us_measures"), |(_, l)| *l);
+                    return Err(self.line(
                         line,
                         format!(
                             "measure {}: rate must be between 0 and {MAX_PERCENT}%",
@@ -591,38 +658,33 @@ impl Scenario {
                 }
             }
         }
-        changes.sort_by_key(|(a, _)| Area::ALL.iter().position(|x| x == a));
-        let mut loaded = Loaded {
-            file: file.to_string(),
-            scenario,
-            changes,
-            days,
-            measures: None,
-        };
-        // Validate the changed measures as a whole (overlapping dates, unknown countries or
-        // lists in a measure, ...), and point at the change the error names.
+        Ok(())
+    }
+
+    /// The changed measures validated as a whole (overlapping dates, unknown countries or
+    /// lists in a measure, ...), pointing at the change the error names; none without
+    /// changes.
+    fn validated(
+        &self,
+        loaded: &Loaded,
+        touched: &Touched,
+    ) -> Result<Option<Measures>, ScenarioError> {
         let all = loaded.all_changes();
         if all.is_empty() {
-            return Ok(loaded);
+            return Ok(None);
         }
-        match Measures::embedded_with(&all) {
-            Ok(m) => loaded.measures = Some(m),
-            Err(e) => {
-                let (id, message) = match &e {
-                    MeasureError::Invalid { id, message, .. } => {
-                        (Some(id.clone()), message.clone())
-                    }
-                    other => (None, other.to_string()),
-                };
-                let line = touched
-                    .iter()
-                    .find(|(t, _)| Some(t) == id.as_ref() || message.contains(t.as_str()))
-                    .map_or(lines.key("us_measures"), |(_, l)| *l);
-                let what = id.map(|i| format!("measure {i}: ")).unwrap_or_default();
-                return Err(at(line, format!("{what}{message}")));
-            }
-        }
-        Ok(loaded)
+        Measures::embedded_with(&all).map(Some).map_err(|e| {
+            let (id, message) = match &e {
+                MeasureError::Invalid { id, message, .. } => (Some(id.clone()), message.clone()),
+                other => (None, other.to_string()),
+            };
+            let line = touched
+                .iter()
+                .find(|(t, _)| Some(t) == id.as_ref() || message.contains(t.as_str()))
+                .map_or(self.lines.key("us_measures"), |(_, l)| *l);
+            let what = id.map(|i| format!("measure {i}: ")).unwrap_or_default();
+            self.line(line, format!("{what}{message}"))
+        })
     }
 }
 
