@@ -887,48 +887,34 @@ impl Engine {
         warnings: &mut Vec<Warning>,
         valid: &mut Validity,
     ) -> Result<Base, QuoteError> {
-        let rate_basis = || {
-            let mut b = RateBasis::new(e.value);
-            if let Some(q) = e.quantity {
-                b = b.with_quantity(q);
-            }
-            b
-        };
-        let amount_of = |rate: &Rate, text: &str| -> Result<Decimal, QuoteError> {
-            rate.amount(&rate_basis()).map_err(|err| {
-                if e.quantity.is_none() {
-                    QuoteError::NeedsQuantity {
-                        code: line.code.to_string(),
-                        rate: text.to_string(),
-                        reason: err.to_string(),
-                    }
-                } else {
-                    input(
-                        Field::Hts,
-                        format!("base rate {text:?} of {}: {err}", line.code),
-                    )
-                }
+        let rates = LineRates { e, line };
+        let general = first_rate(line.general);
+        let general_ave = general.and_then(|(_, r)| rates.ave(r));
+        let general_fixed = general.is_some_and(|(_, r)| rates.fixed(r));
+        let source = line.rates_from.unwrap_or(line.code);
+        // The base of a rate of the line: its line, charged on the full value, and its ad
+        // valorem equivalent beside the general rate's.
+        let base = |column: Column,
+                    (text, rate): (String, &Rate),
+                    description: String,
+                    citation: String,
+                    note: Option<String>,
+                    spi_eligible: bool|
+         -> Result<Base, QuoteError> {
+            let amount = cents(rates.amount(rate, &text)?);
+            Ok(Base {
+                line: DutyLine {
+                    description,
+                    citation,
+                    note,
+                    ..base_line(line, e, column, text, rate, amount)
+                },
+                general_ave,
+                applied_ave: rates.ave(rate),
+                fixed_ave: (general_fixed, rates.fixed(rate)),
+                spi_eligible,
             })
         };
-        let ave = |rate: &Rate| -> Option<Decimal> {
-            if e.value.is_zero() {
-                return None;
-            }
-            rate.amount(&rate_basis())
-                .ok()
-                .map(|a| percent_of(a, e.value))
-        };
-        let rev = format!(
-            "HTSUS {} ({}), {}",
-            line.rates_from.unwrap_or(line.code),
-            line.revision,
-            "column 1 general"
-        );
-        let general = first_rate(line.general);
-        let general_ave = general.and_then(|(_, r)| ave(r));
-        let fixed = |rate: &Rate| !e.value.is_zero() && ad_valorem_percent(rate).is_some();
-        let general_fixed = general.is_some_and(|(_, r)| fixed(r));
-        let source = line.rates_from.unwrap_or(line.code);
 
         // Column 2.
         for c in self.measures.column2_entries().iter() {
@@ -940,90 +926,43 @@ impl Engine {
             let (text, rate) = first_rate(line.other).ok_or_else(|| QuoteError::NoColumn2Rate {
                 code: line.code.to_string(),
             })?;
-            let amount = cents(amount_of(rate, text)?);
-            return Ok(Base {
-                line: DutyLine {
-                    description: format!("column 2 rate of {source} for goods of {}", e.origin),
-                    citation: format!(
-                        "HTSUS {source} ({}), column 2; {}",
-                        line.revision, c2.citation
-                    ),
-                    note: c2.note.clone(),
-                    ..base_line(line, e, Column::Column2, text.to_string(), rate, amount)
-                },
-                general_ave,
-                applied_ave: ave(rate),
-                fixed_ave: (general_fixed, fixed(rate)),
-                spi_eligible: false,
-            });
+            return base(
+                Column::Column2,
+                (text.to_string(), rate),
+                format!("column 2 rate of {source} for goods of {}", e.origin),
+                format!(
+                    "HTSUS {source} ({}), column 2; {}",
+                    line.revision, c2.citation
+                ),
+                c2.note.clone(),
+                false,
+            );
         }
 
         // Special program.
-        let mut spi_eligible = false;
         let mut free_line_claim = None;
         if let Some(spi) = &e.spi {
-            // Eligibility turns on the programs' dates; a refusal for a program not in
-            // force quotes the date.
-            let after = self.program_dates.partition_point(|d| *d <= e.entry_date);
-            if let Some(d) = after.checked_sub(1).map(|i| self.program_dates[i]) {
-                valid.split_at(d);
-            }
-            if let Some(d) = self.program_dates.get(after) {
-                valid.split_at(*d);
-            }
-            let general_free = line
-                .general
-                .and_then(|r| r.parsed)
-                .is_some_and(tariff_schedule::cell_is_free);
-            let (eligibility, special) = tariff_schedule::claim_in_line(
-                &self.programs,
-                general_free,
-                line.special.and_then(|r| r.parsed),
-                e.entry_date,
-                spi.trim(),
-                &e.origin,
-            );
-            if let Some(rate) = special {
-                spi_eligible = true;
-                let text = rate.to_string();
-                let amount = cents(amount_of(rate, &text)?);
-                let program = self.programs.get(spi.trim());
-                return Ok(Base {
-                    line: DutyLine {
-                        description: format!(
+            match self.claim(e, line, spi, warnings, valid) {
+                Claimed::Special { rate, eligibility } => {
+                    let program = self.programs.get(spi.trim());
+                    return base(
+                        Column::Special,
+                        (rate.to_string(), rate),
+                        format!(
                             "special rate of {source} under {}",
                             program.map(|p| p.name.as_str()).unwrap_or(spi)
                         ),
-                        citation: format!(
+                        format!(
                             "HTSUS {source} ({}), column 1 special ({spi}); {}",
                             line.revision,
                             program.map(|p| p.citation.as_str()).unwrap_or("")
                         ),
-                        note: Some(eligibility.to_string()),
-                        ..base_line(line, e, Column::Special, text, rate, amount)
-                    },
-                    general_ave,
-                    applied_ave: ave(rate),
-                    fixed_ave: (general_fixed, fixed(rate)),
-                    spi_eligible,
-                });
-            }
-            if eligibility.is_claim_valid() {
-                // A claim on a line whose general rate is Free: no special rate, but the
-                // claim stands for the program's other effects.
-                spi_eligible = true;
-                free_line_claim = Some(eligibility.to_string());
-            } else {
-                if matches!(
-                    eligibility,
-                    tariff_hts::program::Eligibility::ProgramNotInForce { .. }
-                ) {
-                    valid.only_day();
+                        Some(eligibility),
+                        true,
+                    );
                 }
-                warnings.push(Warning::new(
-                    WarningCode::SpiNotApplied,
-                    format!("SPI {spi} not applied: {eligibility}; column 1 general used"),
-                ));
+                Claimed::FreeLine(eligibility) => free_line_claim = Some(eligibility),
+                Claimed::Refused => {}
             }
         }
 
@@ -1036,19 +975,68 @@ impl Engine {
                 ),
             )
         })?;
-        let amount = cents(amount_of(rate, text)?);
-        Ok(Base {
-            line: DutyLine {
-                description: format!("column 1 general rate of {source}"),
-                citation: rev,
-                note: free_line_claim,
-                ..base_line(line, e, Column::General, text.to_string(), rate, amount)
-            },
-            general_ave,
-            applied_ave: general_ave,
-            fixed_ave: (general_fixed, general_fixed),
+        let spi_eligible = free_line_claim.is_some();
+        base(
+            Column::General,
+            (text.to_string(), rate),
+            format!("column 1 general rate of {source}"),
+            format!("HTSUS {source} ({}), column 1 general", line.revision),
+            free_line_claim,
             spi_eligible,
-        })
+        )
+    }
+
+    /// What the program claimed gives on the line: its special rate; on a line whose general
+    /// rate is Free, the claim alone (it stands for the program's other effects); or nothing,
+    /// with a warning saying why. Eligibility turns on the programs' dates.
+    fn claim<'l>(
+        &self,
+        e: &Entry,
+        line: &EntryLine<'l>,
+        spi: &str,
+        warnings: &mut Vec<Warning>,
+        valid: &mut Validity,
+    ) -> Claimed<'l> {
+        let after = self.program_dates.partition_point(|d| *d <= e.entry_date);
+        if let Some(d) = after.checked_sub(1).map(|i| self.program_dates[i]) {
+            valid.split_at(d);
+        }
+        if let Some(d) = self.program_dates.get(after) {
+            valid.split_at(*d);
+        }
+        let general_free = line
+            .general
+            .and_then(|r| r.parsed)
+            .is_some_and(tariff_schedule::cell_is_free);
+        let (eligibility, special) = tariff_schedule::claim_in_line(
+            &self.programs,
+            general_free,
+            line.special.and_then(|r| r.parsed),
+            e.entry_date,
+            spi.trim(),
+            &e.origin,
+        );
+        if let Some(rate) = special {
+            return Claimed::Special {
+                rate,
+                eligibility: eligibility.to_string(),
+            };
+        }
+        if eligibility.is_claim_valid() {
+            return Claimed::FreeLine(eligibility.to_string());
+        }
+        // A refusal for a program not in force quotes the date.
+        if matches!(
+            eligibility,
+            tariff_hts::program::Eligibility::ProgramNotInForce { .. }
+        ) {
+            valid.only_day();
+        }
+        warnings.push(Warning::new(
+            WarningCode::SpiNotApplied,
+            format!("SPI {spi} not applied: {eligibility}; column 1 general used"),
+        ));
+        Claimed::Refused
     }
 
     fn covers_goods(
@@ -1777,6 +1765,68 @@ impl Engine {
 
 /// The first group's rate of a column, with the column's text.
 /// Whether HTS digits (`99038801`) start with a dotted prefix (`9903.88`).
+/// What a program claimed gives on a line ([`Engine::claim`]).
+enum Claimed<'l> {
+    /// Its special rate, with the eligibility that grants it.
+    Special { rate: &'l Rate, eligibility: String },
+    /// On a line whose general rate is Free: the claim alone, with its eligibility.
+    FreeLine(String),
+    /// Nothing: the claim was refused (a warning says why).
+    Refused,
+}
+
+/// A schedule line's rates for an entry: their amounts and ad valorem equivalents on its
+/// value and quantity.
+struct LineRates<'a> {
+    e: &'a Entry,
+    line: &'a EntryLine<'a>,
+}
+
+impl LineRates<'_> {
+    fn basis(&self) -> RateBasis {
+        let mut b = RateBasis::new(self.e.value);
+        if let Some(q) = self.e.quantity {
+            b = b.with_quantity(q);
+        }
+        b
+    }
+
+    /// The duty at `rate` (whose text is `text`), not yet rounded: a specific rate without a
+    /// quantity is refused naming the quantity.
+    fn amount(&self, rate: &Rate, text: &str) -> Result<Decimal, QuoteError> {
+        rate.amount(&self.basis()).map_err(|err| {
+            if self.e.quantity.is_none() {
+                QuoteError::NeedsQuantity {
+                    code: self.line.code.to_string(),
+                    rate: text.to_string(),
+                    reason: err.to_string(),
+                }
+            } else {
+                input(
+                    Field::Hts,
+                    format!("base rate {text:?} of {}: {err}", self.line.code),
+                )
+            }
+        })
+    }
+
+    /// Its ad valorem equivalent, percent (none on a zero value, or without a quantity a
+    /// specific rate needs).
+    fn ave(&self, rate: &Rate) -> Option<Decimal> {
+        if self.e.value.is_zero() {
+            return None;
+        }
+        rate.amount(&self.basis())
+            .ok()
+            .map(|a| percent_of(a, self.e.value))
+    }
+
+    /// Whether its ad valorem equivalent is the same for every value and quantity.
+    fn fixed(&self, rate: &Rate) -> bool {
+        !self.e.value.is_zero() && ad_valorem_percent(rate).is_some()
+    }
+}
+
 /// The base duty line of a schedule line's rate (`text`) in `column`, charged on the full
 /// value; its description, citation and note are the caller's.
 fn base_line(
