@@ -42,7 +42,7 @@ fn benches(c: &mut Criterion) {
             d,
             Decimal::new(30_000, 0),
         );
-        e.spi = spi.map(str::to_string);
+        e.spi = spi.map(tariff_engine::Spi::from);
         engine.quote(&e).unwrap();
         group.bench_function(name, |b| {
             b.iter(|| black_box(engine.quote(black_box(&e)).unwrap()))

@@ -45,6 +45,56 @@ impl std::str::FromStr for Mode {
     }
 }
 
+/// A special program indicator as claimed (`KR`, `S`, `S+`, `A*`): trimmed and upper case
+/// however it was given, so that it is compared as the schedule writes it. Whether the
+/// program exists and the goods are eligible is the engine's to say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Spi(String);
+
+impl Spi {
+    /// The code, normalized.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Spi {
+    fn from(code: &str) -> Spi {
+        Spi(code.trim().to_ascii_uppercase())
+    }
+}
+
+impl From<String> for Spi {
+    fn from(code: String) -> Spi {
+        Spi::from(code.as_str())
+    }
+}
+
+impl std::ops::Deref for Spi {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Spi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Spi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Spi {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Spi, D::Error> {
+        String::deserialize(d).map(Spi::from)
+    }
+}
+
 /// One entry line, as a broker would key it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +113,7 @@ pub struct Entry {
     pub quantity: Option<Decimal>,
     /// Special program claimed (SPI code such as `KR` or `S`).
     #[serde(default)]
-    pub spi: Option<String>,
+    pub spi: Option<Spi>,
     /// Value of US content, USD.
     #[serde(default)]
     pub us_content: Option<Decimal>,

@@ -21,7 +21,7 @@
 //! amount, contents above the value) are the engine's to check when quoting, so that an entry
 //! built in code is checked like one read from text.
 
-use crate::{Entry, Mode};
+use crate::{Entry, Mode, Spi};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use tariff_hts::HtsCode;
@@ -276,7 +276,7 @@ impl Entry {
             Field::Chapter98 => self.chapter98 = Some(parse_code(t)?),
             Field::Origin => self.origin = parse_country(t),
             Field::ExportCountry => self.export_country = Some(parse_country(t)),
-            Field::Spi => self.spi = Some(t.to_ascii_uppercase()),
+            Field::Spi => self.spi = Some(Spi::from(t)),
             Field::Mode => self.mode = Some(t.parse::<Mode>()?),
             Field::Transshipped => self.transshipped = parse_flag(t)?,
             Field::MetalMeltedInUs => self.metal_melted_in_us = parse_flag(t)?,

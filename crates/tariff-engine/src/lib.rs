@@ -23,7 +23,7 @@ mod entry;
 pub mod input;
 mod quote;
 
-pub use entry::{Entry, Mode};
+pub use entry::{Entry, Mode, Spi};
 pub use input::{Field, parse_amount, parse_date};
 pub use quote::{
     Column, DutyLine, FeeLine, FeeSummary, LineSource, Period, Quote, Validity, Warning,
@@ -430,7 +430,7 @@ impl Engine {
         let mut failed = None;
         let no_claim = claims.is_empty();
         for spi in claims {
-            entry.spi = Some(spi);
+            entry.spi = Some(Spi::from(spi));
             // A claim the engine cannot price (a specific special rate without a quantity)
             // is passed over when another can be priced; when none can, the answer is the
             // error, not the price without a claim.
@@ -440,7 +440,7 @@ impl Engine {
                         .as_ref()
                         .is_none_or(|(b, _)| q.total_duty < b.total_duty)
                     {
-                        best = Some((q, entry.spi.clone()));
+                        best = Some((q, entry.spi.as_deref().map(String::from)));
                     }
                 }
                 Err(err) => {
@@ -468,7 +468,7 @@ impl Engine {
         quote: &mut Quote,
         valid: &mut Validity,
     ) -> Result<(), QuoteError> {
-        let claimed = e.spi.as_deref().unwrap_or_default().trim();
+        let claimed = e.spi.as_deref().unwrap_or_default();
         let base = |c: &str| c.trim_end_matches(['*', '+']).to_ascii_uppercase();
         let others: Vec<String> = self
             .claimable_programs(&e.hts, &e.origin, e.entry_date)?
@@ -477,7 +477,7 @@ impl Engine {
             .collect();
         for alt in others {
             let mut other = e.clone();
-            other.spi = Some(alt.clone());
+            other.spi = Some(Spi::from(alt.as_str()));
             // A program whose rate cannot be applied here (a specific special rate without a
             // quantity) is no alternative today; it may be on another day.
             let Ok((q, v)) = self.quote_once(&other) else {
@@ -944,7 +944,7 @@ impl Engine {
         if let Some(spi) = &e.spi {
             match self.claim(e, line, spi, warnings, valid) {
                 Claimed::Special { rate, eligibility } => {
-                    let program = self.programs.get(spi.trim());
+                    let program = self.programs.get(spi);
                     return base(
                         Column::Special,
                         (rate.to_string(), rate),
@@ -1013,7 +1013,7 @@ impl Engine {
             general_free,
             line.special.and_then(|r| r.parsed),
             e.entry_date,
-            spi.trim(),
+            spi,
             &e.origin,
         );
         if let Some(rate) = special {
@@ -1348,7 +1348,7 @@ impl Engine {
                 &self.programs,
                 c.line.special.and_then(|r| r.parsed),
                 e.entry_date,
-                spi.trim(),
+                spi,
                 &e.origin,
             );
             matches!(rate, Some(Rate::Free)).then(|| eligibility.to_string())
@@ -1693,7 +1693,7 @@ impl Engine {
                 let exempt = spi_eligible
                     && e.spi
                         .as_deref()
-                        .is_some_and(|s| mpf.exempt_spi.iter().any(|x| x == s.trim()));
+                        .is_some_and(|s| mpf.exempt_spi.iter().any(|x| x == s));
                 let raw = cents(e.value * mpf.percent / HUNDRED);
                 let (amount, note) = if exempt {
                     (
@@ -2124,7 +2124,7 @@ fn facts_exclude(m: &Measure, e: &Entry, spi_eligible: bool) -> bool {
         spi_eligible
             && e.spi
                 .as_deref()
-                .is_some_and(|s| list.iter().any(|x| x == s.trim()))
+                .is_some_and(|s| list.iter().any(|x| x == s))
     };
     (!c.spi_claimed.is_empty() && !claimed(&c.spi_claimed))
         || (!c.spi_not_claimed.is_empty() && claimed(&c.spi_not_claimed))

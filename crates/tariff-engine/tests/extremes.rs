@@ -94,7 +94,7 @@ fn entry() -> impl Strategy<Value = Entry> {
         e.processing_value = a.6;
         e.us_components = a.7;
         e.metal_weight_percent = a.8;
-        e.spi = spi.map(String::from);
+        e.spi = spi.map(tariff_engine::Spi::from);
         e.chapter98 = ch98.map(|c| HtsCode::parse(c).unwrap());
         e
     })

@@ -425,7 +425,7 @@ fn price(
                     for ((date, n), plan) in dates.iter().zip(plans) {
                         let mut e = Entry::new(plan.hts, &f.origin, *date, f.value);
                         e.quantity = f.quantity;
-                        e.spi = plan.spi.clone();
+                        e.spi = plan.spi.as_deref().map(tariff_engine::Spi::from);
                         let Ok(q) = engine.quote(&e) else {
                             return (None, None);
                         };
