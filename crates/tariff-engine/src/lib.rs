@@ -559,18 +559,20 @@ impl Engine {
         let mut q = self.start(e)?;
         let candidates = self.candidates(&mut q);
         let stacking = stack(e, &candidates);
-        let lines = self.duty_lines(&mut q, stacking);
-        let (total_duty, ieepa_duty, effective_rate) = totals(e, &lines)?;
+        let mut lines = self.duty_lines(&mut q, stacking);
         let fees = self.fees(e, q.base.spi_eligible, &mut q.warnings, &mut q.valid);
         self.statistical_split(&mut q);
         self.incomplete_warnings(&mut q);
         let Quoting {
             line,
             claim98,
+            base,
             warnings,
             valid,
             ..
         } = q;
+        lines.push(base.line);
+        let (total_duty, ieepa_duty, effective_rate) = totals(e, &lines)?;
         Ok((
             Quote {
                 hts: line.code.to_string(),
@@ -676,7 +678,7 @@ impl Engine {
 
     /// Stage 3, the amounts: each applied measure's line on its basis (less what other
     /// measures take out of it), on the metal contents given or assumed; the $0 lines of the
-    /// headings declared; in reporting order, the base duty last.
+    /// headings declared; in reporting order (the base duty follows them).
     fn duty_lines<'q>(&'q self, q: &mut Quoting<'q>, stacking: Stacking<'q>) -> Vec<DutyLine> {
         let Stacking {
             applied,
@@ -723,9 +725,7 @@ impl Engine {
             }
         }
         lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.heading.cmp(&b.1.heading)));
-        let mut out: Vec<DutyLine> = lines.into_iter().map(|(_, l)| l).collect();
-        out.push(q.base.line.clone());
-        out
+        lines.into_iter().map(|(_, l)| l).collect()
     }
 
     /// An entry given at 8 digits where a measure in force names particular statistical

@@ -116,10 +116,7 @@ impl Fields {
 
     /// An engine error, naming the field as the request spelled it.
     pub fn quote_error(&self, e: tariff_engine::QuoteError) -> ApiError {
-        match ApiError::from(e) {
-            ApiError::Invalid { field, message } => self.invalid(&field, message),
-            other => other,
-        }
+        self.respell(e.into())
     }
 
     /// The trimmed text of a field; empty counts as absent.
@@ -134,13 +131,6 @@ impl Fields {
     /// A required field.
     pub fn required(&self, name: &str) -> Result<&str, ApiError> {
         self.get(name).ok_or_else(|| self.invalid(name, "required"))
-    }
-
-    /// A money amount or quantity: digits with an optional `$` and thousands commas.
-    pub fn money(&self, name: &str) -> Result<Option<Decimal>, ApiError> {
-        self.get(name)
-            .map(|t| money(name, t).map_err(|e| self.respell(e)))
-            .transpose()
     }
 
     /// A date, `YYYY-MM-DD`.
